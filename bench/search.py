@@ -1,0 +1,291 @@
+#!/usr/bin/env python
+"""Search engine speed and size: Kuaizhao's tantivy index next to SQLite FTS5, in the same run.
+
+    .venv/bin/python bench/search.py [--data ../shared/data] [--limit N] [--repeat 5]
+
+Both engines index the same corpus (`zh-news-corpus`, 110,240 articles) from memory: Kuaizhao with
+its own analysis (fold, rjieba search-mode words, character bigrams) on two threads into tantivy;
+FTS5 with the same rjieba search-mode tokens (computed on two threads too), title and body
+columns, `unicode61` over the space-separated tokens, `optimize` at the end. Reported per engine:
+bulk index docs/s (analysis included), index size ÷ text size (UTF-8 bytes of titles and bodies),
+and p50/p99 latency of a top-10 query per class, measured by calling each engine the way the
+application does (Kuaizhao: parse → compile → search → ids; FTS5: tokenise the query → SELECT rowid
+… ORDER BY bm25(f, 3.0, 1.0) LIMIT 10), `--repeat` times per query after one warm-up call.
+
+Query classes, drawn reproducibly from the corpus itself:
+  common   one of the 30 words found in the most documents
+  rare     a word found in exactly one document of a 5,000-document sample
+  two      two mid-frequency words that occur together in some article
+  phrase   a 4–6 character phrase cut from an article at word boundaries (exact, quoted)
+  category a mid-frequency word within 国内 or 国际 (the corpus's two categories)
+  time     a common word, newest first instead of by relevance
+
+Targets (issue #4): ≥ 10,000 docs/s, size ≤ 1.0× text, p50 ≤ 1 ms and p99 ≤ 10 ms per class,
+common-word p50 ≥ 30× faster than FTS5. The last line is machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import rjieba  # noqa: E402
+
+from kuaizhao.search import index as ix  # noqa: E402
+from kuaizhao.search import query as q  # noqa: E402
+from kuaizhao.search import tokenize  # noqa: E402
+from kuaizhao.search.engine import Engine  # noqa: E402
+
+CLASSES = ("common", "rare", "two", "phrase", "category", "time")
+PER_CLASS = 40
+
+
+def load(path: Path, limit: int | None) -> list[dict]:
+    import zstandard
+
+    docs = []
+    with open(path, "rb") as raw:
+        stream = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
+        for line in stream:
+            docs.append(json.loads(line))
+            if limit and len(docs) >= limit:
+                break
+    return docs
+
+
+def index_docs(records: list[dict]) -> list[ix.IndexDoc]:
+    out = []
+    for i, r in enumerate(records, start=1):
+        p = r["published"]
+        when = datetime.fromisoformat(p if "T" in p else p + "T00:00:00+08:00")
+        host = (urlsplit(r["url"]).hostname or "") if r.get("url") else ""
+        out.append(ix.IndexDoc(i, r["title"], r["text"], when, when, r["category"] or "", r["source"], host))
+    return out
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# --- Kuaizhao -------------------------------------------------------------------------------------
+
+
+def build_kuaizhao(docs: list[ix.IndexDoc], where: Path) -> tuple[Engine, float, int]:
+    home = ix.IndexHome(where)
+    tokenize.tables()  # built once per process, not per document
+    started = time.perf_counter()
+    generation = home.create()
+    with ix.Writer(generation, heap_bytes=1_000_000_000, threads=2) as writer:
+        ix.bulk_add(writer, ix.batched(docs, 500), threads=2)
+        writer.commit()
+    home.publish(generation)
+    elapsed = time.perf_counter() - started
+    return Engine(home), elapsed, dir_size(generation.path)
+
+
+# --- SQLite FTS5 ----------------------------------------------------------------------------------
+
+
+def _fts_rows(batch: list[ix.IndexDoc]) -> list[tuple]:
+    return [
+        (d.id, " ".join(rjieba.cut_for_search(d.title)), " ".join(rjieba.cut_for_search(d.text)),
+         d.category, int(d.time.timestamp()))
+        for d in batch
+    ]
+
+
+def build_fts5(docs: list[ix.IndexDoc], path: Path) -> tuple[sqlite3.Connection, float, int]:
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE VIRTUAL TABLE f USING fts5(title, body, category UNINDEXED, published UNINDEXED, "
+               "tokenize='unicode61')")
+    started = time.perf_counter()
+    batches = list(ix.batched(docs, 500))
+    with ThreadPoolExecutor(max_workers=2) as pool, db:  # rjieba releases the GIL: two cores tokenise
+        for rows in pool.map(_fts_rows, batches):
+            db.executemany("INSERT INTO f(rowid, title, body, category, published) VALUES (?,?,?,?,?)", rows)
+    db.execute("INSERT INTO f(f) VALUES('optimize')")
+    db.commit()
+    elapsed = time.perf_counter() - started
+    return db, elapsed, path.stat().st_size
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + " ".join(w for w in rjieba.cut(text) if w.strip()) + '"'
+
+
+def fts5_query(db: sqlite3.Connection, cls: str, query: dict) -> list[int]:
+    words = query["words"]
+    if cls == "phrase":
+        match = _fts_phrase(words[0])
+    else:
+        match = " ".join(_fts_phrase(w) for w in words)
+    if cls == "category":
+        sql = "SELECT rowid FROM f WHERE f MATCH ? AND category = ? ORDER BY bm25(f, 3.0, 1.0) LIMIT 10"
+        return [r[0] for r in db.execute(sql, (match, query["category"]))]
+    if cls == "time":
+        sql = "SELECT rowid FROM f WHERE f MATCH ? ORDER BY published DESC LIMIT 10"
+        return [r[0] for r in db.execute(sql, (match,))]
+    sql = "SELECT rowid FROM f WHERE f MATCH ? ORDER BY bm25(f, 3.0, 1.0) LIMIT 10"
+    return [r[0] for r in db.execute(sql, (match,))]
+
+
+def kuaizhao_query(engine: Engine, cls: str, query: dict) -> list[int]:
+    return engine.top_ids(q.parse(query["text"]), 10, sort="time" if cls == "time" else "relevance")
+
+
+# --- query sets -----------------------------------------------------------------------------------
+
+
+def query_sets(records: list[dict], seed: int = 4) -> dict[str, list[dict]]:
+    rng = random.Random(seed)
+    sample = records[:5000]
+    df: Counter[str] = Counter()
+    doc_words = []
+    for r in sample:
+        words = {w for w in rjieba.cut(tokenize.fold(r["title"] + "\n" + r["text"]))
+                 if len(w) >= 2 and all(tokenize.word_runs(c) for c in w) and not w.isdigit() and w.isalnum()}
+        doc_words.append(words)
+        df.update(words)
+    ranked = [w for w, _ in df.most_common()]
+    common = ranked[:PER_CLASS]
+    mid = [w for w in ranked[200:3000]]
+    mid_set = set(mid)
+    rare = sorted(w for w, n in df.items() if n == 1 and len(w) >= 2 and not any(c.isdigit() for c in w))
+    sets: dict[str, list[dict]] = {c: [] for c in CLASSES}
+    sets["common"] = [{"text": w, "words": [w]} for w in common]
+    sets["rare"] = [{"text": w, "words": [w]} for w in rng.sample(rare, PER_CLASS)]
+    while len(sets["two"]) < PER_CLASS:
+        words = sorted(doc_words[rng.randrange(len(doc_words))] & mid_set)
+        if len(words) >= 2:
+            a, b = rng.sample(words, 2)
+            sets["two"].append({"text": f"{a} {b}", "words": [a, b]})
+    while len(sets["phrase"]) < PER_CLASS:
+        r = records[rng.randrange(len(records))]
+        tokens = list(rjieba.cut(tokenize.fold(r["text"])))
+        start = rng.randrange(max(1, len(tokens) - 3))
+        phrase = ""
+        for t in tokens[start:]:
+            if not t.isalnum() or len(phrase + t) > 6:
+                break
+            phrase += t
+        if 4 <= len(phrase) <= 6:
+            sets["phrase"].append({"text": f'"{phrase}"', "words": [phrase]})
+    categorised = [r for r in records[:20000] if r["category"]]
+    while len(sets["category"]) < PER_CLASS:
+        r = categorised[rng.randrange(len(categorised))]
+        words = sorted({w for w in rjieba.cut(tokenize.fold(r["text"])) if w in mid_set})
+        if words:
+            w = rng.choice(words)
+            sets["category"].append({"text": f"{w} category:{r['category']}", "words": [w], "category": r["category"]})
+    sets["time"] = [{"text": w, "words": [w]} for w in common]
+    return sets
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def measure(run: Callable[[str, dict], list[int]], sets: dict[str, list[dict]], repeat: int) -> dict[str, dict]:
+    out = {}
+    for cls in CLASSES:
+        times = []
+        hits = 0
+        for query in sets[cls]:
+            hits += len(run(cls, query))  # warm-up, and a check that the query finds something
+            for _ in range(repeat):
+                started = time.perf_counter()
+                run(cls, query)
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[cls] = {
+            "p50": statistics.median(times),
+            "p99": times[min(len(times) - 1, int(len(times) * 0.99))],
+            "hits": hits / len(sets[cls]),
+        }
+    return out
+
+
+def rjieba_floor(docs: list[ix.IndexDoc]) -> float:
+    """MB/s of rjieba search-mode segmentation alone on one thread (a floor under any word index)."""
+    texts = [d.text for d in docs[:20000]]
+    size = sum(len(t.encode()) for t in texts)
+    started = time.perf_counter()
+    for t in texts:
+        rjieba.cut_for_search(t)
+    return size / (time.perf_counter() - started) / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=None, help="index only the first N articles")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, default=None, help="build the indexes here and keep them")
+    args = parser.parse_args(argv)
+    corpus = args.data / "zh-news-corpus" / "corpus.jsonl.zst"
+    if not corpus.exists():
+        print(f"corpus not found: {corpus}", file=sys.stderr)
+        return 2
+    print(f"loading {corpus} …", flush=True)
+    records = load(corpus, args.limit)
+    docs = index_docs(records)
+    text_bytes = sum(len(d.title.encode()) + len(d.text.encode()) for d in docs)
+    print(f"{len(docs):,} articles, {text_bytes / 1e6:.0f} MB of text; drawing queries …", flush=True)
+    sets = query_sets(records)
+    del records
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kz-bench-search-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print("indexing with Kuaizhao (tantivy) …", flush=True)
+        engine, kz_secs, kz_size = build_kuaizhao(docs, work / "kuaizhao")
+        print(f"  {len(docs) / kz_secs:,.0f} docs/s, {kz_size / text_bytes:.2f}× text", flush=True)
+        print("indexing with SQLite FTS5 …", flush=True)
+        db, fts_secs, fts_size = build_fts5(docs, work / "fts5.sqlite3")
+        print(f"  {len(docs) / fts_secs:,.0f} docs/s, {fts_size / text_bytes:.2f}× text", flush=True)
+        floor = rjieba_floor(docs)
+        print("querying …", flush=True)
+        kz = measure(lambda c, x: kuaizhao_query(engine, c, x), sets, args.repeat)
+        fts = measure(lambda c, x: fts5_query(db, c, x), sets, args.repeat)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print(f"{'':24}{'Kuaizhao':>14}{'SQLite FTS5':>14}")
+    print(f"{'bulk index docs/s':24}{len(docs) / kz_secs:>14,.0f}{len(docs) / fts_secs:>14,.0f}")
+    print(f"{'index size ÷ text':24}{kz_size / text_bytes:>14.2f}{fts_size / text_bytes:>14.2f}")
+    for cls in CLASSES:
+        for stat in ("p50", "p99"):
+            print(f"{cls + ' ' + stat + ' ms':24}{kz[cls][stat]:>14.3f}{fts[cls][stat]:>14.3f}")
+    print(f"{'mean hits (of 10)':24}" + "  ".join(f"{c}:{kz[c]['hits']:.1f}/{fts[c]['hits']:.1f}" for c in CLASSES))
+    print(f"rjieba cut_for_search alone: {floor:.1f} MB/s on one thread → at most "
+          f"{len(docs) / (text_bytes / 1e6 / floor / 2):,.0f} docs/s on two cores before any indexing")
+    speedup = fts["common"]["p50"] / kz["common"]["p50"]
+    p99_max = max(kz[c]["p99"] for c in CLASSES)
+    print(
+        f"summary: index_docs_per_s={len(docs) / kz_secs:.0f} index_size_ratio={kz_size / text_bytes:.3f} "
+        f"common_p50_ms={kz['common']['p50']:.3f} common_p50_speedup_vs_fts5={speedup:.1f} p99_max_ms={p99_max:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

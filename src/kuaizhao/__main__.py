@@ -1,0 +1,5 @@
+"""`python -m kuaizhao` is the `kuaizhao` command."""
+
+from .cli import main
+
+main()

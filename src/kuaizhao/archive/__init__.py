@@ -1,0 +1,1 @@
+"""The archive: sources, pages, captures and snapshots, and the public site that shows them."""

@@ -1,0 +1,122 @@
+"""The search page and its JSON twin. Query language: kuaizhao.search.query (shown on the page)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from ..exceptions import QueryError, SearchUnavailable
+from ..search import service
+from ..search.engine import MAX_PAGE, SORTS
+
+UNAVAILABLE = "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。"
+
+
+class _BadParameter(ValueError):
+    pass
+
+
+def _params(request: HttpRequest) -> tuple[str, str, int, int | None]:
+    text = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise _BadParameter("sort 只能是 relevance（相关度）或 time（时间）")
+    try:
+        page = int(request.GET.get("page", "1") or 1)
+        per_page = int(request.GET["per_page"]) if request.GET.get("per_page") else None
+    except ValueError:
+        raise _BadParameter("page 和 per_page 应为数字") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise _BadParameter(f"页码应在 1 到 {MAX_PAGE} 之间")
+    if per_page is not None and not 1 <= per_page <= 50:
+        raise _BadParameter("per_page 应在 1 到 50 之间")
+    if len(text) > 500:
+        raise _BadParameter("检索式太长（最多 500 个字）")
+    return text, sort, page, per_page
+
+
+def _link(text: str, sort: str, page: int = 1) -> str:
+    params = {"q": text}
+    if sort != "relevance":
+        params["sort"] = sort
+    if page > 1:
+        params["page"] = str(page)
+    return reverse("archive:search") + "?" + urlencode(params)
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) or not value else value
+
+
+def _facet_links(text: str, sort: str, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:
+    """Each facet value as a link that adds it to the query (filters are query language too)."""
+    out: dict[str, list[dict]] = {}
+    for name, operator in (("category", "category:"), ("source", "来源:")):
+        out[name] = [{"value": v, "count": n, "href": _link(f"{text} {operator}{_quoted(v)}", sort),
+                      "active": f"{operator}{_quoted(v)}" in text} for v, n in facets.get(name, [])]
+    months = []
+    for value, n in facets.get("month", []):
+        year, month = map(int, value.split("-"))
+        nxt = f"{year + (month == 12)}-{month % 12 + 1:02d}"
+        months.append({"value": value, "count": n, "href": _link(f"{text} after:{value} before:{nxt}", sort),
+                       "active": f"after:{value}" in text})
+    out["month"] = months
+    return out
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    context: dict = {"q": "", "sort": "relevance", "sorts": [("relevance", "相关度"), ("time", "时间")]}
+    try:
+        text, sort, page, per_page = _params(request)
+    except _BadParameter as e:
+        context["error"] = str(e)
+        return render(request, "archive/search.html", context, status=400)
+    context.update(q=text, sort=sort)
+    if not text:
+        return render(request, "archive/search.html", context)
+    try:
+        found = service.search(text, sort=sort, page=page, per_page=per_page)
+    except QueryError as e:
+        context["error"] = e.message
+        return render(request, "archive/search.html", context, status=400)
+    except SearchUnavailable:
+        context["error"] = UNAVAILABLE
+        return render(request, "archive/search.html", context, status=503)
+    results = found.results
+    context.update(
+        found=found, results=results, items=found.items,
+        facets=_facet_links(text, sort, results.facets),
+        prev_link=_link(text, sort, results.page - 1) if results.page > 1 else None,
+        next_link=_link(text, sort, results.page + 1) if results.has_next else None,
+        sort_links=[(key, label, _link(text, key)) for key, label in context["sorts"]],
+    )
+    return render(request, "archive/search.html", context)
+
+
+def _problem(status: int, code: str, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def api_search(request: HttpRequest) -> HttpResponse:
+    """GET /api/search?q=…&sort=relevance|time&page=1&per_page=10 → JSON."""
+    try:
+        text, sort, page, per_page = _params(request)
+    except _BadParameter as e:
+        return _problem(400, "bad-parameter", str(e))
+    if not text:
+        return _problem(400, "empty-query", "缺少检索式：/api/search?q=…")
+    try:
+        found = service.search(text, sort=sort, page=page, per_page=per_page)
+    except QueryError as e:
+        return _problem(400, "bad-query", e.message, at=e.at)
+    except SearchUnavailable:
+        return _problem(503, "search-unavailable", UNAVAILABLE)
+    base = request.build_absolute_uri("/")
+    return JsonResponse(service.as_json(found, base), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,139 @@
+"""Public pages: home, categories, snapshot pages and the raw captures behind them.
+
+Every read of snapshots starts from `Snapshot.objects.public()`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from ..extract.decode import decode
+from ..search import service as search_service
+from .models import Category, Snapshot
+from .warc import WarcPointer, WarcStore
+
+# What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
+# navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
+RAW_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; media-src 'none'; "
+           "script-src 'none'; connect-src 'none'; form-action 'none'; frame-ancestors 'self'")
+
+
+def _listing():
+    return Snapshot.objects.public().current().select_related("category", "source").newest_first()
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    sections = []
+    for cat in Category.objects.all():
+        items = list(_listing().filter(category=cat)[:6])
+        if items:
+            sections.append((cat, items))
+    latest = list(_listing()[:10])
+    return render(request, "archive/home.html", {"sections": sections, "latest": latest})
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    cat = get_object_or_404(Category, slug=slug)
+    paginator = Paginator(_listing().filter(category=cat), settings.PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return bad_request(request, message="页码应为数字。")
+    except EmptyPage:
+        raise Http404("没有这一页") from None
+    return render(request, "archive/category.html", {"category": cat, "page": page, "current_category": cat})
+
+
+def _public_snapshot(pk: int) -> Snapshot:
+    return get_object_or_404(
+        Snapshot.objects.public().select_related("page", "capture", "category", "source"), pk=pk
+    )
+
+
+@require_safe
+def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    snap = _public_snapshot(pk)
+    history = list(Snapshot.objects.public().filter(page=snap.page).order_by("captured_at")
+                   .only("pk", "title", "captured_at"))
+    phrases, related = search_service.related(snap)
+    return render(request, "archive/snapshot.html", {
+        "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
+        "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
+    })
+
+
+def _stored(snap: Snapshot):
+    capture = snap.capture
+    if not capture.warc_file:
+        raise Http404("这次抓取没有保存原始内容")
+    store = WarcStore(settings.WARC_DIR)
+    try:
+        return store.read(WarcPointer(capture.warc_file, capture.warc_offset or 0, capture.warc_length or 0))
+    except (OSError, StopIteration, ValueError) as exc:
+        raise Http404(f"原始抓取记录无法读取：{exc}") from None
+
+
+@require_safe
+def raw_capture(request: HttpRequest, pk: int) -> HttpResponse:
+    snap = _public_snapshot(pk)
+    stored = _stored(snap)
+    return render(request, "archive/raw.html", {"snap": snap, "capture": snap.capture, "stored": stored})
+
+
+@require_safe
+def raw_content(request: HttpRequest, pk: int) -> HttpResponse:
+    """The captured body, byte for byte, in a sandbox that cannot run or load anything."""
+    snap = _public_snapshot(pk)
+    stored = _stored(snap)
+    content_type = snap.capture.content_type or "text/html"
+    response = HttpResponse(stored.body, content_type=f"{content_type}; charset={snap.charset or 'utf-8'}")
+    response["Content-Security-Policy"] = RAW_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def raw_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """The capture as text: status line, headers and the decoded body."""
+    snap = _public_snapshot(pk)
+    stored = _stored(snap)
+    head = [f"{snap.capture.http_status} {snap.capture.url}", *(f"{k}: {v}" for k, v in stored.headers)]
+    text = decode(stored.body, snap.capture.content_type, snap.charset or None).text
+    response = HttpResponse("\n".join(head) + "\n\n" + text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "archive/about.html")
+
+
+@require_safe
+def about_crawler(request: HttpRequest) -> HttpResponse:
+    return render(request, "archive/crawler.html", {"user_agent": settings.USER_AGENT})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None, message: str = "") -> HttpResponse:
+    return render(request, "archive/error.html", {"status": 400, "title": "请求有误",
+                                                  "message": message or "请求的地址或参数有误。"}, status=400)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = str(exception.args[0]) if exception and exception.args and isinstance(exception.args[0], str) else ""
+    if detail.startswith("No ") or "matches the given query" in detail:
+        detail = ""  # Django's internal wording is not for readers
+    message = detail or "没有找到这个页面，快照可能已被删除。"
+    return render(request, "archive/error.html", {"status": 404, "title": "页面不存在", "message": message}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "archive/error.html", {"status": 500, "title": "服务器出错",
+                                                  "message": "服务器暂时无法处理这个请求，请稍后再试。"}, status=500)

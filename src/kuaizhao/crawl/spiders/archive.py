@@ -1,0 +1,181 @@
+"""The archive spider: discover articles from every configured source, fetch what is due.
+
+Discovery (feeds, sitemaps, listing pages) runs every crawl; an article is fetched when it is new
+or its source's recrawl interval has passed since its last fetch. That "last fetch" comes from
+the database, which is what makes a killed crawl resume: the next run skips what was stored and
+fetches the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from ...sources import Source
+from ..canonical import canonical_url
+from ..discover import feed_links, listing_links, sitemap_links
+from ..items import FailedFetch, FetchedArticle
+from ..middlewares import RAW_KEY
+
+log = logging.getLogger(__name__)
+
+
+class ArchiveSpider(scrapy.Spider):
+    name = "kuaizhao"
+
+    def __init__(self, sources: list[Source], known: dict[str, datetime], default_recrawl: timedelta,
+                 recrawl_all: bool = False, listing_max_pages: int = 50,
+                 recheck: list[tuple[str, str, datetime]] | None = None,
+                 deep_listings: set[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Sources whose last crawl did not finish: their listings are followed to full depth, since
+        # an interrupted crawl can have stored page 3 of a listing and not page 4.
+        self.deep_listings = deep_listings or set()
+        self.sources = {s.name: s for s in sources}
+        self.known = known
+        self.recheck = recheck or []
+        self.default_recrawl = default_recrawl
+        self.recrawl_all = recrawl_all
+        self.listing_max_pages = listing_max_pages
+        self.started = datetime.now(UTC)
+        self._queued: set[str] = set()
+        self._patterns = {
+            (s.name, n): re.compile(listing.pattern) if listing.pattern else None
+            for s in sources for n, listing in enumerate(s.listings)
+        }
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for source in self.sources.values():
+            for url in source.feeds:
+                yield self._discovery(url, source, self.parse_feed, "feed")
+            for url in source.sitemaps:
+                yield self._discovery(url, source, self.parse_sitemap, "sitemap")
+            for n, listing in enumerate(source.listings):
+                yield self._discovery(listing.url, source, self.parse_listing, "listing",
+                                      kz_listing=n, kz_page=1)
+        # Known pages are looked at again when due even if nothing links to them any more:
+        # a removed article vanishes from feeds and listings first.
+        for url, source_name, _ in self.recheck:
+            if source_name in self.sources:
+                request = self._article(url, self.sources[source_name], None, recheck=True)
+                if request is not None:
+                    yield request
+
+    # --- discovery ------------------------------------------------------------------------------
+
+    def _discovery(self, url: str, source: Source, callback: Any, kind: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback, errback=self.discovery_failed, dont_filter=True,
+            meta={"kz_kind": kind, "kz_source": source.name, "download_slot": urlsplit(url).netloc, **meta},
+        )
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self._count("discovery/feeds")
+        source = self.sources[response.meta["kz_source"]]
+        for link in feed_links(response.body, response.url):
+            if (request := self._article(link, source, None)) is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self._count("discovery/sitemaps")
+        source = self.sources[response.meta["kz_source"]]
+        found = sitemap_links(response.body)
+        for nested in found.sitemaps:
+            yield self._discovery(nested, source, self.parse_sitemap, "sitemap")
+        for link in found.articles:
+            if (request := self._article(link, source, None)) is not None:
+                yield request
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        self._count("discovery/listings")
+        source = self.sources[response.meta["kz_source"]]
+        n, page = response.meta["kz_listing"], response.meta["kz_page"]
+        listing = source.listings[n]
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        found = listing_links(response.body, response.url, self._patterns[(source.name, n)], content_type)
+        due = 0
+        for link in found.articles:
+            if (request := self._article(link, source, listing.category)) is not None:
+                due += 1
+                yield request
+        # Pages further back only hold older articles: after a finished crawl, stop paginating once
+        # a page had nothing due.
+        limit = listing.max_pages or self.listing_max_pages
+        if found.next_page and (due or source.name in self.deep_listings) and page < limit:
+            yield self._discovery(found.next_page, source, self.parse_listing, "listing",
+                                  kz_listing=n, kz_page=page + 1)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("kz_source")
+        if failure.check(IgnoreRequest):
+            self._count("skipped/robots")
+            log.info("robots.txt forbids %s", request.url)
+            return
+        self._count("errors/discovery")
+        self._count(f"errors/source/{source}")
+        log.warning("cannot read %s of %s (%s): %s", request.meta.get("kz_kind"), source, request.url,
+                    failure.getErrorMessage())
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def _article(self, url: str, source: Source, category: str | None, recheck: bool = False) -> scrapy.Request | None:
+        try:
+            canonical = canonical_url(url)
+        except ValueError as exc:
+            self._count("skipped/bad-url")
+            log.warning("bad URL in %s: %r (%s)", source.name, url, exc)
+            return None
+        if canonical in self._queued:
+            return None
+        self._queued.add(canonical)
+        last = self.known.get(canonical)
+        interval = source.recrawl or self.default_recrawl
+        if last is not None and not self.recrawl_all and self.started - last < interval:
+            self._count("skipped/fresh")
+            return None
+        self._count("requested/recheck" if recheck else "requested/discovered")
+        return scrapy.Request(
+            canonical, callback=self.parse_article, errback=self.article_failed,
+            meta={"kz_kind": "article", "kz_source": source.name, "kz_page_url": canonical,
+                  "kz_category": category, "download_slot": urlsplit(canonical).netloc,
+                  "handle_httpstatus_all": True},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[FetchedArticle]:
+        raw = response.meta.get(RAW_KEY)
+        if raw is None:  # cannot happen with RawResponseMiddleware enabled; never archive a guess
+            log.error("no raw response recorded for %s", response.url)
+            return
+        yield FetchedArticle(
+            fetched=raw, decoded_body=response.body, page_url=response.meta["kz_page_url"],
+            source=response.meta["kz_source"], category=response.meta.get("kz_category"),
+        )
+
+    def article_failed(self, failure: Failure) -> Iterator[FailedFetch]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            self._count("skipped/robots")
+            log.info("robots.txt forbids %s", request.url)
+            return
+        if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
+            self._count("skipped/oversized")
+            log.warning("not archived, body over the size limit: %s", request.url)
+            return
+        self._count("errors/unreachable")
+        log.warning("unreachable: %s: %s", request.url, failure.getErrorMessage())
+        yield FailedFetch(request.meta["kz_page_url"], datetime.now(UTC), request.meta["kz_source"],
+                          failure.getErrorMessage()[:300])
+
+    def _count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"kz/{key}")

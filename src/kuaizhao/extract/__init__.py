@@ -1,0 +1,170 @@
+"""Pure article extraction: `extract(body, url, headers) -> Article | None`.
+
+No network, files, clock or database: everything the extractor needs comes in as arguments (the
+capture time for relative times included, from `captured` or the response's Date header), so it
+is tested from saved pages in milliseconds and runs the same in the crawler, the importer and the
+CLI. A page that is not an article is `None` with the reason logged at debug level.
+
+    bytes ─ decode ─ parse ─┬─ meta tags, JSON-LD ─ headline, category
+                            ├─ container (content.py) ─ blocks ─ lines.py: text | credits
+                            ├─ info zone (zone.py) ─────────────────────┐
+                            └──────────── dates.py: published, updated ◄┤
+                                          attribution.py: 来源, 转自, 作者, 编辑 ◄┘
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from . import attribution, candidates, content, dates, lines, meta, names, zone
+from .article import Article, PageTime, Precision, TimeProvenance
+from .decode import decode
+from .rules import LOGIN_WALL, SOFT_404, SiteRules
+from .times import SHANGHAI
+
+__all__ = ["Article", "PageTime", "Precision", "SiteRules", "TimeProvenance", "extract", "MIN_BODY_CHARS"]
+
+log = logging.getLogger(__name__)
+
+MIN_BODY_CHARS = 40  # Chinese characters; below this a page is a stub, a list or an error page
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# A </html> or </body> before the end (templates stitched together) makes libxml2 put the rest of
+# the page outside the document element, where no tree walk finds it; the parser needs neither.
+_CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
+# Without a capture time, relative and year-less times are unresolvable and are skipped; the
+# far-future stand-in only keeps the "not in the future" check from rejecting anything.
+_NO_CLOCK = datetime(2100, 1, 1, tzinfo=SHANGHAI)
+
+
+def extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    captured: datetime | None = None,
+    rules: SiteRules | None = None,
+) -> Article | None:
+    """Extract the article from an HTML response body; `None` when the page is not an article.
+
+    Never raises: malformed input is a page we could not read, logged and answered with `None`.
+    """
+    try:
+        return _extract(body, url, {k.lower(): v for k, v in (headers or {}).items()}, captured, rules or SiteRules())
+    except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
+        log.debug("not an article: %s: unreadable (%s)", url, exc)
+        return None
+
+
+def _capture_time(captured: datetime | None, headers: dict[str, str]) -> datetime | None:
+    if captured is not None or not headers.get("date"):
+        return captured
+    try:
+        return parsedate_to_datetime(headers["date"])
+    except (TypeError, ValueError):
+        return None
+
+
+def _extract(
+    body: bytes, url: str, headers: dict[str, str], captured: datetime | None, rules: SiteRules
+) -> Article | None:
+    captured = _capture_time(captured, headers)
+    decoded = decode(body, headers.get("content-type"), rules.encoding)
+    source_text = _CLOSING_ROOT.sub("", _XML_DECL.sub("", decoded.text.replace("\x00", ""), count=1))
+    if not source_text.strip():
+        _not_an_article(url, "empty body")
+        return None
+    tree = lxml_html.document_fromstring(source_text)
+
+    metas = meta.meta_tags(tree)
+    ld = meta.jsonld_article(tree)
+    category = rules.category or meta.category(url, tree, metas, ld)
+
+    content.clean_tree(tree)
+    picked = tree.cssselect(rules.body) if rules.body else []
+    container = picked[0] if picked else content.find_container(tree)
+    if container is None:
+        _not_an_article(url, "no text blocks")
+        return None
+    title, title_el = meta.headline(tree, metas, ld, container)
+    if rules.title and (picked := tree.cssselect(rules.title)):
+        title, title_el = meta.text_of(picked[0]), picked[0]
+    article = lines.assemble(content.blocks(container, url), title)
+    method = "dom"
+    if candidates.doubtful(article, container):
+        choice = candidates.choose(article, source_text, url, title)
+        article, method = choice.body, choice.method
+    text = article.text
+    if _soft_404(title, text):
+        _not_an_article(url, "soft 404")
+        return None
+    if _login_wall(text):
+        _not_an_article(url, "login wall")
+        return None
+    if content.cjk_length(text) < MIN_BODY_CHARS:
+        _not_an_article(url, f"body under {MIN_BODY_CHARS} Chinese characters")
+        return None
+
+    frags = zone.fragments(tree, title_el, container)
+    zone_lines = zone.lines(frags)
+    if rules.time and (picked := tree.cssselect(rules.time)):
+        zone_lines.insert(0, meta.text_of(picked[0]))
+    after = zone.trailing(container)
+    credits = article.credits + after
+    now = captured or _NO_CLOCK
+    paragraphs = [b.text for b in article.blocks if b.kind == "p"]
+    plain = zone.lines([f for f in frags if not f.link])
+    published, updated = dates.choose(ld, metas, plain, article.credits, url, now, captured is not None,
+                                      paragraphs[:2] + paragraphs[-2:], after, zone_from_end=title_el is None,
+                                      zone_links=[f.text for f in frags if f.link])
+
+    found = attribution.attribute(zone_lines, frags, credits, paragraphs, published.raw if published else None)
+    _fill_from_metadata(found, metas, ld)
+    return Article(
+        url=url,
+        title=title,
+        text=text,
+        html=content.render_html(article.blocks),
+        published=published,
+        updated=updated,
+        captured=captured,
+        source=found.source,
+        reposted_from=tuple(found.reposted_from),
+        original_title=found.original_title,
+        authors=tuple(found.authors),
+        editor=found.editor,
+        category=category,
+        charset=decoded.charset,
+        charset_reason=decoded.reason,
+        images=tuple(b.src for b in article.blocks if b.kind == "img"),
+        body_method=method,
+    )
+
+
+def _not_an_article(url: str, reason: str) -> None:
+    log.debug("not an article: %s: %s", url, reason)
+
+
+def _soft_404(title: str, text: str) -> bool:
+    probe = title + "\n" + text[:200]
+    return content.cjk_length(text) < 300 and any(p in probe for p in SOFT_404)
+
+
+def _login_wall(text: str) -> bool:
+    return content.cjk_length(text) < 300 and any(p in text for p in LOGIN_WALL)
+
+
+def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict) -> None:
+    """Author and publisher from JSON-LD and meta tags, when the page's text names none."""
+    if not found.authors:
+        people = meta.jsonld_names(ld.get("author")) or [meta.first(metas, meta.AUTHOR_META) or ""]
+        found.authors = [n for p in people for n in names.names(p)]
+    if not found.source:
+        publisher = meta.jsonld_names(ld.get("publisher"))
+        found.source = publisher[0] if publisher else None

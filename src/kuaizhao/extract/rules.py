@@ -1,0 +1,114 @@
+"""Per-site and per-language data used by extraction. Data only: no logic lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# URL path segments that name a section, as Chinese portals use them (/gn/ is 国内 in pinyin
+# initials, /china/ in English). Checked segment by segment, first match wins.
+CATEGORY_URL_SEGMENTS: dict[str, str] = {
+    **dict.fromkeys(("gn", "china", "domestic", "guonei", "politics", "society", "sh", "local", "gov"), "国内"),
+    **dict.fromkeys(("gj", "world", "international", "guoji", "intl", "global", "gjxw"), "国际"),
+    **dict.fromkeys(("cj", "finance", "money", "caijing", "business", "economy", "stock", "fortune"), "财经"),
+    **dict.fromkeys(("kj", "tech", "technology", "keji", "it", "science", "digi", "sci"), "科技"),
+    **dict.fromkeys(("ty", "sports", "sport", "tiyu"), "体育"),
+    **dict.fromkeys(("yl", "ent", "entertainment", "yule", "movie", "music", "star"), "娱乐"),
+}
+
+# Words in breadcrumbs and section meta tags that name the same categories.
+CATEGORY_WORDS: dict[str, str] = {
+    "国内": "国内", "时政": "国内", "社会": "国内", "中国": "国内", "要闻": "国内", "地方": "国内",
+    "国际": "国际", "世界": "国际", "环球": "国际", "海外": "国际",
+    "财经": "财经", "经济": "财经", "金融": "财经", "股票": "财经", "证券": "财经", "商业": "财经",
+    "科技": "科技", "互联网": "科技", "数码": "科技", "科学": "科技",
+    "体育": "体育", "足球": "体育", "篮球": "体育", "运动": "体育",
+    "娱乐": "娱乐", "明星": "娱乐", "电影": "娱乐", "影视": "娱乐", "音乐": "娱乐",
+}
+
+# Title separators before a site name: "标题_网易新闻", "标题 - 人民网", "标题|澎湃新闻".
+TITLE_SEPARATORS = ("_", "|", "｜", " - ", "－", "——", " — ", "-")
+
+# Class/id words of containers that hold the article, and of those that never do.
+POSITIVE_NAMES = ("article", "content", "main", "text", "body", "detail", "post", "story", "zhengwen", "news_txt")
+NEGATIVE_NAMES = (
+    "comment", "footer", "foot", "sidebar", "side", "related", "recommend", "share", "nav", "menu",
+    "banner", "ad", "advert", "hot", "rank", "breadcrumb", "crumb", "copyright", "login", "toolbar",
+    "tags", "pager", "pagination", "qrcode", "popup", "modal", "header", "top",
+)
+
+# Lines Chinese portals put inside the article container that are not article text.
+BOILERPLATE_LINES = (
+    r"^[【\[(（]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|统筹)\s*[:：]",
+    r"分享到|分享至|一键分享|扫一扫|扫描二维码|长按识别|关注(?:我们|公众号)",
+    r"^(?:相关阅读|相关新闻|相关链接|延伸阅读|推荐阅读|热门推荐|猜你喜欢)",
+    r"^(?:免责声明|声明)\s*[:：]",
+    r"(?:版权所有|Copyright|©|\(c\)).{0,40}(?:\d{4}|保留|All Rights)",
+    r"(?:下载|打开).{0,8}(?:客户端|APP|App)",
+    r"^(?:返回首页|打印本页|关闭窗口|打印|收藏|点赞|举报|上一篇|下一篇)",
+    r"^(?:本文来源|文章来源)\s*[:：].{0,30}$",
+    r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页|<<\s*上一页|下一页\s*>>|^\s*上一页\s*\d*|^\s*\d+\s*下一页",
+    r"^(?:展开全文|阅读全文|查看全文|点击查看|显示全文|收起全文)\s*$",
+    r"^(?:发表评论|我要评论|我来说两句|参与评论|网友评论|查看评论)\s*",
+    r"^(?:Trackback|TrackBack|本文通告引用|引用通告)",
+    r"^(?:特别声明|声明)\s*[:：]",
+    r"^(?:标签|关键词|Tags?)\s*[:：]",
+    r"^(?:返回搜狐|返回首页|查看更多|更多精彩)",
+)
+
+# Headings after which a page stops being the article: related lists, recommendations, comments.
+TAIL_MARKERS = (
+    r"相关报道", r"相关新闻", r"相关阅读", r"相关内容", r"相关文章", r"相关链接", r"延伸阅读", r"推荐阅读",
+    r"为你推荐", r"为您推荐", r"猜你喜欢", r"热门推荐", r"热点推荐", r"精彩推荐", r"今日推荐", r"更多精彩",
+    r"文章评论", r"网友评论", r"热门评论", r"最新评论", r"评论列表", r"延伸\s*[·•]\s*推荐", r"大家都在看",
+    r"热门文章", r"热门新闻", r"推荐文章", r"往期回顾", r"今日焦点",
+)
+
+# Phrases of pages that are not (or no longer) articles: soft 404s and removed content.
+SOFT_404 = (
+    "页面不存在", "页面没有找到", "页面未找到", "找不到页面", "该内容已被删除", "内容已删除", "文章不存在",
+    "内容不存在", "该页面已删除", "已被删除", "您访问的页面不存在", "404 Not Found", "Page Not Found",
+)
+
+
+# Pages that hide the article behind a login or a paywall: what is shown is not the article.
+LOGIN_WALL = ("登录后查看", "登录后阅读", "登录查看全文", "请先登录", "登录后才能", "会员专享", "付费阅读",
+              "订阅后阅读", "购买后阅读", "扫码登录后", "开通会员")
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """Selectors a source may set in sources.toml when the general method misreads its pages."""
+
+    body: str | None = None  # CSS selector of the article container
+    title: str | None = None  # CSS selector of the headline
+    time: str | None = None  # CSS selector of the element stating the publish time
+    category: str | None = None  # category of every article of the source
+    encoding: str | None = None  # charset override, for sites that declare the wrong one
+
+# Chinese surnames, for telling a byline name (张三, 欧阳娜娜) from an ordinary word. The common
+# single-character surnames by frequency, then the compound ones still in use.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚"
+    "娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
+    "查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
+    "盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊母裘亓修邰赫杭况那宿"
+    "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由萧"
+)
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
+    "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "呼延", "钟离", "闻人", "澹台", "赫连", "申屠",
+)
+# Words that stand right after a name in a byline: "记者 张三 报道", "张三 摄", "记者张三发自北京".
+NAME_FOLLOWERS = ("报道", "摄影", "摄", "本报", "本台", "记者", "通讯员", "实习生", "特约", "发自", "电", "文", "整理",
+                  "编译", "供稿", "制图", "绘图", "综合")
+# Two-character words that begin with a surname character but are never names in a byline.
+NOT_NAMES = frozenset({
+    "本报", "记者", "编辑", "通讯", "实习", "新华", "中新", "人民", "中国", "全国", "国际", "综合", "报道", "时间",
+    "来源", "作者", "文章", "原创", "日报", "晚报", "早报", "快报", "商报", "网讯", "客户", "视频", "图片", "摄影",
+    "供图", "责任", "发布", "更新", "阅读", "评论", "分享", "打印", "关闭", "收藏", "举报", "首页", "正文", "返回",
+    "上一", "下一", "相关", "推荐", "热门", "关注", "点击", "字号", "大中", "纠错", "转发", "点赞", "放大", "缩小",
+    "金融", "市场", "公司", "于是", "由于", "和平", "明天", "明年", "和谐", "都市", "那些", "当时", "平台", "国家",
+})

@@ -1,0 +1,110 @@
+"""The info zone: the text between the headline and the article, where times and 来源 are stated.
+
+Kept as fragments (one per text node, with the class and id of its element) rather than as one
+joined line, because element boundaries end values: in `来源：<a>澎湃新闻网</a><span>1032人参与</span>`
+the source is the link's text, not "澎湃新闻网1032人参与".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+_SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_LABEL_ONLY = re.compile(r"(?:来源于|来源|来自|出处|稿源|本文转自|转载自|转自|稿件来源|作者|记者|责任编辑|责编|编辑|"
+                         r"发布时间|发表时间|更新时间|时间|日期|发布日期|发文机关)\s*[:：]?\s*$")
+_MAX_FRAGMENTS = 60
+
+
+@dataclass(frozen=True)
+class Fragment:
+    text: str
+    hint: str  # class and id of the element the text belongs to, lower-cased
+    link: bool = False  # the text is link text (navigation, breadcrumbs, tags)
+
+
+def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | None,
+              container: lxml_html.HtmlElement) -> list[Fragment]:
+    """Text fragments after the headline and before the article body (or before it, without one)."""
+    out: list[Fragment] = []
+    started = title_el is None
+    title_descendants = set(title_el.iter()) if title_el is not None else set()
+    for el in tree.iter():
+        if el is container:
+            break
+        if not isinstance(el.tag, str):
+            continue
+        if title_el is not None and el is title_el:
+            started = True
+            if el.tail and el.tail.strip():
+                out.append(Fragment(_SPACE.sub(" ", el.tail).strip(), _hint(el.getparent()), _in_link(el.getparent())))
+            continue
+        if not started or el in title_descendants:
+            continue
+        if _contains(el, container):
+            if el.text and el.text.strip():  # text before the container inside its ancestor
+                out.append(Fragment(_SPACE.sub(" ", el.text).strip(), _hint(el), _in_link(el)))
+            continue
+        for piece, owner in ((el.text, el), (el.tail, el.getparent())):
+            if piece and piece.strip():
+                out.append(Fragment(_SPACE.sub(" ", piece).strip(), _hint(owner), _in_link(owner)))
+    return out[-_MAX_FRAGMENTS // 2:] if title_el is None else out[:_MAX_FRAGMENTS]
+
+
+def _contains(el: lxml_html.HtmlElement, other: lxml_html.HtmlElement) -> bool:
+    parent = other.getparent()
+    while parent is not None:
+        if parent is el:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _in_link(el: lxml_html.HtmlElement | None) -> bool:
+    while el is not None:
+        if el.tag == "a":
+            return True
+        el = el.getparent()
+    return False
+
+
+def _hint(el: lxml_html.HtmlElement | None) -> str:
+    if el is None:
+        return ""
+    return f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+
+
+def lines(frags: list[Fragment]) -> list[str]:
+    """Fragments as lines, a label standing alone joined with the value that follows it."""
+    out: list[str] = []
+    i = 0
+    while i < len(frags):
+        text = frags[i].text
+        if _LABEL_ONLY.search(text) and i + 1 < len(frags):
+            text = f"{text}{'' if text.rstrip().endswith(('：', ':')) else '：'}{frags[i + 1].text}"
+            i += 1
+        out.append(text)
+        i += 1
+    return out
+
+
+def trailing(container: lxml_html.HtmlElement, limit: int = 6) -> list[str]:
+    """The first lines after the article body, where （责任编辑：…） and bylines often stand."""
+    found: list[str] = []
+    node = container
+    while node is not None and len(found) < limit:
+        sibling = node.getnext()
+        while sibling is not None and len(found) < limit:
+            if isinstance(sibling.tag, str):
+                text = _SPACE.sub(" ", sibling.text_content()).strip()
+                if text:
+                    found.append(text[:200])
+            sibling = sibling.getnext()
+        if node.tail and node.tail.strip():
+            found.append(node.tail.strip()[:200])
+        node = node.getparent()
+        if node is not None and node.tag in ("body", "html"):
+            break
+    return found

@@ -1,0 +1,1 @@
+"""Chinese full-text search: analysis, the tantivy index, queries, snippets, related coverage."""

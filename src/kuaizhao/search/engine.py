@@ -1,0 +1,192 @@
+"""Running queries: ranking or time order, reprints collapsed, counts, facets, pagination.
+
+The engine answers with snapshot ids only; the web layer loads those rows through
+`Snapshot.objects.public()`, so a takedown that the index has not caught up with yet is still
+never shown.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+import tantivy
+
+from .index import CURRENT_FILE, META_FILE, Generation, IndexHome, count_of, u64
+from .query import Query, compile_query
+
+SORTS = ("relevance", "time")
+MAX_PAGE = 50  # deeper than this nobody reads; it also bounds the collapsing work
+FACET_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int  # Snapshot primary key
+    score: float  # BM25, or the time in seconds when sorted by time
+    story: int
+    reprints: int = 0  # other documents of the same story in the whole index
+
+
+@dataclass(frozen=True)
+class Results:
+    query: Query
+    hits: list[Hit]
+    total: int  # matching documents (reprints counted one by one)
+    page: int
+    per_page: int
+    has_next: bool
+    sort: str
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    took_ms: float = 0.0
+
+
+class Engine:
+    """Searches the live generation of an index directory, following swaps and commits.
+
+    One per process; safe to share between threads (tantivy searchers are thread-safe and the
+    reload check is guarded).
+    """
+
+    def __init__(self, home: IndexHome) -> None:
+        self.home = home
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._stamp: tuple = ()
+
+    def _current_stamp(self) -> tuple:
+        current = os.stat(self.home.path / CURRENT_FILE)
+        name = self._generation.name if self._generation else None
+        meta = os.stat(self.home.path / name / META_FILE) if name else None
+        return (current.st_mtime_ns, current.st_ino, meta.st_mtime_ns if meta else 0)
+
+    def generation(self) -> Generation:
+        """The live generation, reopened after a swap and reloaded after a commit."""
+        with self._lock:
+            try:
+                stamp = self._current_stamp()
+            except FileNotFoundError:
+                stamp = ()
+            if self._generation is None or stamp != self._stamp:
+                name = self.home.current_name()
+                if self._generation is None or self._generation.name != name:
+                    self._generation = self.home.open_current()
+                    self._generation.index.config_reader(reload_policy="manual")
+                self._generation.index.reload()
+                self._stamp = self._current_stamp()
+            return self._generation
+
+    def searcher(self) -> tantivy.Searcher:
+        return self.generation().index.searcher()
+
+    @property
+    def schema(self) -> tantivy.Schema:
+        return self.generation().index.schema
+
+    def num_docs(self) -> int:
+        return self.searcher().num_docs
+
+    def top_ids(self, query: Query, limit: int = 10, sort: str = "relevance") -> list[int]:
+        """The first `limit` snapshot ids, nothing else: the benchmark's unit of work."""
+        searcher = self.searcher()
+        tq = compile_query(query, self.schema)
+        found = _search(searcher, tq, limit, sort, count=False)
+        return [u64(v) for v in searcher.fast_field_values("id", [a for _, a in found.hits])]
+
+    def search(
+        self,
+        query: Query,
+        *,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 10,
+        collapse: bool = True,
+        facets: bool = True,
+    ) -> Results:
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}")
+        page = max(1, min(page, MAX_PAGE))
+        searcher = self.searcher()
+        schema = self.schema
+        tq = compile_query(query, schema)
+        if not query.has_text and sort == "relevance":
+            sort = "time"  # filters alone rank nothing: newest first is the useful order
+        want = page * per_page + 1  # one more than shown tells whether a next page exists
+        limit = max(want * 2, 20) if collapse else want
+        while True:
+            found = _search(searcher, tq, limit, sort, count=True)
+            addrs = [a for _, a in found.hits]
+            ids = searcher.fast_field_values("id", addrs)
+            stories = searcher.fast_field_values("story", addrs)
+            hits = _collapse(found.hits, ids, stories) if collapse else [
+                Hit(u64(i), float(s), u64(st)) for (s, _), i, st in zip(found.hits, ids, stories, strict=True)
+            ]
+            if len(hits) >= want or len(found.hits) < limit or not collapse:
+                break
+            limit *= 4
+        shown = hits[(page - 1) * per_page : page * per_page]
+        if collapse and shown:
+            shown = _with_reprints(searcher, schema, shown)
+        return Results(
+            query=query,
+            hits=shown,
+            total=count_of(found),
+            page=page,
+            per_page=per_page,
+            has_next=len(hits) > page * per_page and page < MAX_PAGE,
+            sort=sort,
+            facets=_facets(searcher, tq) if facets else {},
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+
+def _search(searcher: tantivy.Searcher, tq: tantivy.Query, limit: int, sort: str, count: bool) -> tantivy.SearchResult:
+    if sort == "time":
+        return searcher.search(tq, limit, count=count, order_by_field="time", order=tantivy.Order.Desc)
+    return searcher.search(tq, limit, count=count)
+
+
+def _collapse(raw: list, ids: list, stories: list) -> list[Hit]:
+    """Keep the best-ranked document of each story, in rank order."""
+    seen: set[int] = set()
+    out = []
+    for (score, _), doc_id, story in zip(raw, ids, stories, strict=True):
+        story = u64(story)
+        if story:
+            if story in seen:
+                continue
+            seen.add(story)
+        out.append(Hit(u64(doc_id), float(score), story))
+    return out
+
+
+def _with_reprints(searcher: tantivy.Searcher, schema: tantivy.Schema, hits: list[Hit]) -> list[Hit]:
+    stories = sorted({h.story for h in hits if h.story})
+    if not stories:
+        return hits
+    agg = searcher.aggregate(
+        tantivy.Query.term_set_query(schema, "story", stories),
+        {"s": {"terms": {"field": "story", "size": len(stories)}}},
+    )
+    sizes = {int(b["key"]): int(b["doc_count"]) for b in agg["s"]["buckets"]}
+    return [Hit(h.id, h.score, h.story, max(0, sizes.get(h.story, 1) - 1)) if h.story else h for h in hits]
+
+
+def _facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
+    agg = searcher.aggregate(
+        tq,
+        {
+            "category": {"terms": {"field": "category", "size": FACET_SIZE}},
+            "source": {"terms": {"field": "source", "size": FACET_SIZE}},
+            "month": {"terms": {"field": "month", "size": 1000}},
+        },
+    )
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in ("category", "source"):
+        out[name] = [(str(b["key"]), int(b["doc_count"])) for b in agg[name]["buckets"]]
+    months = sorted(((int(b["key"]), int(b["doc_count"])) for b in agg["month"]["buckets"]), reverse=True)
+    out["month"] = [(f"{k // 100:04d}-{k % 100:02d}", n) for k, n in months]
+    return out

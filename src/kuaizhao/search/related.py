@@ -1,0 +1,122 @@
+"""Related coverage for one article: its key phrases, and the other stories that contain them.
+
+Key phrases come from index statistics: the article's words (rjieba), and runs of two or three
+words that recur in it, weighted by how often the article uses them and how rare they are in the
+archive (BM25's idf from document frequencies). A word or phrase only this article has relates it
+to nothing and is skipped, as are ones that half the archive has. Related articles are those
+containing the best phrases, exactly (the bigram field), each phrase counting by its weight; the
+article itself and other copies of its story are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import rjieba
+import tantivy
+
+from . import tokenize
+from .index import count_of, u64
+from .query import STOPWORDS, substring_query
+
+MAX_SHARE = 0.2  # a word in more than this share of documents says nothing about the topic…
+MIN_CEILING = 50  # …unless the archive is so small that every topic is in a large share of it
+
+
+@dataclass(frozen=True)
+class KeyPhrase:
+    text: str  # folded
+    weight: float
+    df: int  # documents containing it
+
+
+def _idf(df: int, n: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _candidate(word: str) -> bool:
+    return len(word) >= 2 and word.isalnum() and not word.isdigit() and word not in STOPWORDS
+
+
+def key_phrases(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, title: str, text: str, limit: int = 3
+) -> list[KeyPhrase]:
+    """The article's `limit` best key phrases, most telling first, none inside another."""
+    n = max(1, searcher.num_docs)
+    ceiling = max(n * MAX_SHARE, MIN_CEILING)
+    # The title first, then the body; the line break keeps runs from spanning the two.
+    words = list(rjieba.cut(tokenize.fold(title))) + ["\n"] + list(rjieba.cut(tokenize.fold(text)))
+    tf: Counter[str] = Counter(w for w in words if _candidate(w))
+    scored: dict[str, KeyPhrase] = {}
+    for word, count in tf.most_common(60):
+        df = searcher.doc_freq("words", word)
+        if 2 <= df <= ceiling:
+            scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df)
+    for phrase, count in _recurring_runs(words)[:12]:
+        df = count_of(searcher.search(substring_query(schema, "bigrams", phrase), 1, count=True))
+        if 2 <= df <= ceiling:
+            scored[phrase] = KeyPhrase(phrase, (1 + math.log(count)) * _idf(df, n) * 1.2, df)
+    chosen: list[KeyPhrase] = []
+    for candidate in sorted(scored.values(), key=lambda k: -k.weight):
+        if any(candidate.text in c.text or c.text in candidate.text for c in chosen):
+            continue
+        chosen.append(candidate)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _recurring_runs(words: list[str], longest: int = 6) -> list[tuple[str, int]]:
+    """Runs of 2–`longest` candidate words found at least twice (产业 工人 队伍 建设 改革), longest
+    first; a run is dropped when a longer run containing it occurs as often (it adds nothing)."""
+    counts: Counter[str] = Counter()
+    for size in range(2, longest + 1):
+        for i in range(len(words) - size + 1):
+            window = words[i : i + size]
+            if all(_candidate(w) for w in window):
+                counts["".join(window)] += 1
+    recurring = sorted(((p, c) for p, c in counts.items() if c >= 2), key=lambda pc: (-len(pc[0]), -pc[1]))
+    kept: list[tuple[str, int]] = []
+    for phrase, count in recurring:
+        if not any(phrase in longer and count <= c for longer, c in kept):
+            kept.append((phrase, count))
+    return sorted(kept, key=lambda pc: (-pc[1], -len(pc[0])))
+
+
+def related_query(
+    schema: tantivy.Schema, phrases: list[KeyPhrase], exclude_id: int, exclude_story: int
+) -> tantivy.Query:
+    """Articles containing any of the phrases, scored by the weights of those they contain."""
+    should = [
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(substring_query(schema, "bigrams", p.text), p.weight))
+        for p in phrases
+    ]
+    must_not = [(tantivy.Occur.MustNot, tantivy.Query.term_query(schema, "id", exclude_id))]
+    if exclude_story:
+        must_not.append((tantivy.Occur.MustNot, tantivy.Query.term_query(schema, "story", exclude_story)))
+    return tantivy.Query.boolean_query(should + must_not)
+
+
+def related_ids(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, phrases: list[KeyPhrase], exclude_id: int,
+    exclude_story: int, limit: int = 8,
+) -> list[tuple[int, int]]:
+    """(snapshot id, story) of the best related articles, one per story."""
+    if not phrases:
+        return []
+    found = searcher.search(related_query(schema, phrases, exclude_id, exclude_story), limit * 3)
+    addrs = [a for _, a in found.hits]
+    out: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for doc_id, story in zip(searcher.fast_field_values("id", addrs), searcher.fast_field_values("story", addrs),
+                             strict=True):
+        story = u64(story)
+        if story and story in seen:
+            continue
+        seen.add(story)
+        out.append((u64(doc_id), story))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,190 @@
+"""Search as the site, the API and the CLI use it: hits as public snapshots, with excerpts.
+
+Every snapshot shown here is loaded through `Snapshot.objects.public()`: the index only proposes
+ids, the gate decides what a reader sees.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import tantivy
+from django.conf import settings
+from django.utils.timezone import localtime
+
+from ..archive.models import Category, Snapshot
+from ..exceptions import SearchUnavailable
+from . import query as q
+from . import related as rel
+from . import snippets
+from .engine import Engine, Results
+from .index import story_of, u64
+from .sync import home
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> Engine:
+    """This process's engine (opened on first use, after any fork)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None or _engine.home.path != settings.INDEX_DIR:
+            _engine = Engine(home())
+        return _engine
+
+
+def category_aliases() -> dict[str, str]:
+    """Names and URL names a reader may write after category: → the name the index holds."""
+    out = {}
+    for slug, name in Category.objects.values_list("slug", "name"):
+        out[slug] = out[slug.lower()] = out[name] = name
+    return out
+
+
+def parse(text: str) -> q.Query:
+    return q.parse(text, category_aliases())
+
+
+@dataclass
+class Reprint:
+    snapshot: Snapshot
+
+
+@dataclass
+class Item:
+    """One result as shown: the snapshot, its excerpt, and the other copies of its story."""
+
+    snapshot: Snapshot
+    excerpt: str  # HTML: escaped text with <mark>
+    title: str  # HTML: escaped title with <mark>
+    reprints: int = 0
+    others: list[Snapshot] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    results: Results
+    items: list[Item]
+
+
+def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | None = None,
+           collapse: bool = True) -> Page:
+    """Run a reader's query. Raises QueryError (malformed) or SearchUnavailable (no index)."""
+    parsed = parse(text)
+    eng = engine()
+    results = eng.search(parsed, sort=sort, page=page, per_page=per_page or settings.SEARCH_PAGE_SIZE,
+                         collapse=collapse)
+    rows = _public({h.id for h in results.hits})
+    others = _other_copies(eng, [h for h in results.hits if h.reprints and h.id in rows]) if collapse else {}
+    terms = parsed.highlight_terms()
+    items = []
+    for hit in results.hits:
+        snap = rows.get(hit.id)
+        if snap is None:
+            continue  # taken down or deleted since the index last heard: the gate wins
+        items.append(Item(snap, snippets.excerpt(snap.text, terms, width=140, fragments=3),
+                          snippets.excerpt(snap.title, terms, width=200, fragments=1),
+                          hit.reprints, others.get(hit.story, [])))
+    return Page(results, items)
+
+
+def _public(ids: set[int]) -> dict[int, Snapshot]:
+    if not ids:
+        return {}
+    rows = (Snapshot.objects.public().filter(pk__in=ids)
+            .select_related("page", "source", "category")
+            .defer("html"))
+    return {s.pk: s for s in rows}
+
+
+def _other_copies(eng: Engine, hits: list) -> dict[int, list[Snapshot]]:
+    """Up to five other copies per collapsed story, as public snapshots."""
+    if not hits:
+        return {}
+    searcher = eng.searcher()
+    schema = eng.schema
+    ids: dict[int, list[int]] = {}
+    for hit in hits:
+        found = searcher.search(tantivy.Query.term_query(schema, "story", hit.story), 6, order_by_field="time")
+        values = searcher.fast_field_values("id", [a for _, a in found.hits])
+        ids[hit.story] = [u64(v) for v in values if u64(v) != hit.id][:5]
+    rows = _public({i for v in ids.values() for i in v})
+    return {story: [rows[i] for i in v if i in rows] for story, v in ids.items()}
+
+
+# --- the snapshot page's blocks -------------------------------------------------------------------
+
+
+@dataclass
+class Related:
+    snapshot: Snapshot
+    excerpt: str  # HTML
+    phrase: str
+
+
+def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[Related]]:
+    """Key phrases of a snapshot and the best other stories containing them (empty without index)."""
+    try:
+        eng = engine()
+        searcher = eng.searcher()
+        schema = eng.schema
+    except SearchUnavailable:
+        return [], []
+    phrases = rel.key_phrases(searcher, schema, snap.title, snap.text)
+    found = rel.related_ids(searcher, schema, phrases, snap.pk, story_of(snap.text), limit)
+    rows = _public({i for i, _ in found})
+    out = []
+    for snapshot_id, _ in found:
+        other = rows.get(snapshot_id)
+        if other is None:
+            continue
+        spans = snippets.find_spans(other.text, [p.text for p in phrases])
+        phrase = phrases[spans[0].term].text if spans else phrases[0].text
+        out.append(Related(other, snippets.excerpt(other.text, [phrase], width=80, fragments=1), phrase))
+    return phrases, out
+
+
+def latest_in_category(snap: Snapshot, limit: int = 10) -> list[tuple[Snapshot, str]]:
+    """The newest other snapshots in the snapshot's category, each with a one-line lead."""
+    if not snap.category_id:
+        return []
+    rows = (Snapshot.objects.public().current().filter(category=snap.category_id).exclude(page=snap.page_id)
+            .select_related("source").defer("html").order_by("-sort_time", "-pk")[:limit])
+    return [(s, snippets.lead(s.text, 60)) for s in rows]
+
+
+def as_json(found: Page, base_url: str) -> dict:
+    """The JSON shape of a result page (/api/search and `kuaizhao search --json`)."""
+    results = found.results
+
+    def url(pk: int) -> str:
+        return f"{base_url.rstrip('/')}/snapshot/{pk}/"
+
+    def source(s: Snapshot) -> str | None:
+        return s.source_name or (s.source.name if s.source else None)
+
+    hits = []
+    for item in found.items:
+        s = item.snapshot
+        hits.append({
+            "id": s.pk,
+            "url": url(s.pk),
+            "original_url": s.page.url,
+            "title": s.title,
+            "title_html": item.title,
+            "excerpt_html": item.excerpt,
+            "published": localtime(s.published_at).isoformat() if s.published_at else None,
+            "captured": localtime(s.captured_at).isoformat(),
+            "source": source(s),
+            "category": s.category.name if s.category else None,
+            "reprints": item.reprints,
+            "reprinted_by": [{"id": o.pk, "source": source(o), "url": url(o.pk)} for o in item.others],
+        })
+    return {
+        "query": results.query.text, "understood_as": results.query.explain(), "notes": list(results.query.notes),
+        "sort": results.sort, "page": results.page, "per_page": results.per_page, "has_next": results.has_next,
+        "total": results.total, "took_ms": round(results.took_ms, 3), "hits": hits,
+        "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in results.facets.items()},
+    }

@@ -1,0 +1,175 @@
+"""Keyword-in-context excerpts, cut on character offsets of the original text.
+
+Matching runs on the folded text (tokenize.fold keeps offsets: one character in, one out), so a
+traditional or full-width original is excerpted as it was written while the simplified query
+still finds it. Cuts are moved off word boundaries' wrong side: to the nearest separator when
+one is close, else to a word boundary found by rjieba, so a name (特朗普, 宋峥嵘, 普京·某某) is never
+cut in half; the excerpt is escaped after cutting, so no HTML entity is ever split either.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import rjieba
+
+from . import tokenize
+
+ELLIPSIS = "…"
+_JOINERS = {"·", "•", "‧", "・", "-", "—", "'", "’", "&"}  # inside names and compounds: not a boundary
+_NEAR = 6  # how far (characters) a cut may move to reach a separator
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    term: int  # which query term matched
+
+
+def find_spans(text: str, terms: list[str]) -> list[Span]:
+    """Every occurrence of each folded term in the folded text, leftmost-longest, not overlapping."""
+    if not text or not terms:
+        return []
+    folded = tokenize.fold(text)
+    spans: list[Span] = []
+    for index, term in enumerate(terms):
+        pattern = _pattern(term)
+        if pattern is None:
+            continue
+        spans.extend(Span(m.start(), m.end(), index) for m in pattern.finditer(folded))
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for span in spans:
+        if not out or span.start >= out[-1].end:
+            out.append(span)
+    return out
+
+
+def _pattern(term: str) -> re.Pattern[str] | None:
+    """A phrase's runs in order, any separators between them (as the index matches it)."""
+    runs = tokenize.word_runs(term)
+    if not runs:
+        return None
+    return re.compile(r"[\W_]+".join(re.escape(r) for r in runs))
+
+
+def excerpt(text: str, terms: list[str], width: int = 120, fragments: int = 3) -> str:
+    """HTML: up to `fragments` pieces of `text` around matches of `terms`, ~`width` characters in
+    all, matches in <mark>, cuts shown as …. With no match, the opening of the text."""
+    spans = find_spans(text, terms)
+    if not spans:
+        end = _cut_end(text, min(len(text), width))
+        return _plain(text[:end]).strip() + (ELLIPSIS if end < len(text) else "")
+    windows = _choose(text, spans, width, fragments)
+    parts = []
+    for start, end in windows:
+        inside = [s for s in spans if s.start >= start and s.end <= end]
+        parts.append(_render(text, start, end, inside))
+    out = ELLIPSIS.join(parts)
+    if windows[0][0] > 0:
+        out = ELLIPSIS + out
+    if windows[-1][1] < len(text):
+        out += ELLIPSIS
+    return out
+
+
+def _choose(text: str, spans: list[Span], width: int, fragments: int) -> list[tuple[int, int]]:
+    """Windows around matches: the first match of each term, then further matches, in text order."""
+    firsts = list({s.term: s for s in reversed(spans)}.values())  # each term's first match
+    firsts.sort(key=lambda s: s.start)
+    rest = [s for s in spans if s not in firsts]
+    picked = (firsts + rest)[: max(1, fragments)]
+    per = max(24, width // len(picked))
+    windows: list[tuple[int, int]] = []
+    for span in sorted(picked, key=lambda s: s.start):
+        if windows and span.end <= windows[-1][1]:
+            continue  # already shown by the previous window
+        room = max(0, per - (span.end - span.start))
+        start = max(0, span.start - room // 2)
+        end = min(len(text), start + max(per, span.end - start))
+        start = max(0, min(start, end - per))
+        start, end = _cut_start(text, start, span.start), _cut_end(text, end, span.end)
+        if windows and start <= windows[-1][1] + 2:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _plain(piece: str) -> str:
+    """Escaped, with line breaks and space runs shown as one space (an excerpt is one line)."""
+    return html.escape(_SPACES.sub(" ", piece))
+
+
+def _render(text: str, start: int, end: int, spans: list[Span]) -> str:
+    out = []
+    at = start
+    for span in spans:
+        out.append(_plain(text[at : span.start]))
+        out.append("<mark>" + _plain(text[span.start : span.end]) + "</mark>")
+        at = span.end
+    out.append(_plain(text[at:end]))
+    return "".join(out).strip()
+
+
+def _is_separator(ch: str) -> bool:
+    return ch not in _JOINERS and not ch.isalnum() and not unicodedata.combining(ch)
+
+
+def _cut_start(text: str, start: int, limit: int) -> int:
+    """Move a window's start to a boundary: just after a separator nearby, else a word start."""
+    if start <= 0:
+        return 0
+    for i in range(start, min(limit, start + _NEAR)):
+        if _is_separator(text[i - 1]):
+            return i
+    for i in range(start, max(0, start - _NEAR), -1):
+        if _is_separator(text[i - 1]):
+            return i
+    return _word_boundary(text, start, limit, forward=True)
+
+
+def _cut_end(text: str, end: int, limit: int = 0) -> int:
+    """Move a window's end to a boundary: at a separator nearby, else a word end."""
+    if end >= len(text):
+        return len(text)
+    for i in range(end, max(limit, end - _NEAR), -1):
+        if _is_separator(text[i]):
+            return i + 1 if text[i] in "，。！？；：、,.!?;:)）」』”" else i
+    for i in range(end, min(len(text), end + _NEAR)):
+        if _is_separator(text[i]):
+            return i
+    return _word_boundary(text, end, limit, forward=False)
+
+
+def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
+    """The word boundary (by rjieba) nearest to `at` that keeps the match inside the window."""
+    lo, hi = max(0, at - 12), min(len(text), at + 12)
+    inner = {lo + a for _, a, _ in rjieba.tokenize(text[lo:hi]) if 0 < a}
+    if forward:
+        candidates = [b for b in inner if b <= limit]
+    else:
+        candidates = [b for b in inner if b >= limit]
+    if not candidates:
+        return at
+    best = min(candidates, key=lambda b: (abs(b - at), b))
+    # Never split a combining mark or a surrogate from its base (cannot happen in Python strings,
+    # but combining sequences can): step over them.
+    while 0 < best < len(text) and unicodedata.combining(text[best]):
+        best += 1 if not forward else -1
+    return best
+
+
+def lead(text: str, width: int = 60) -> str:
+    """The opening of a text as one line, cut at a boundary (plain text, not escaped)."""
+    line = " ".join(text.split())
+    if len(line) <= width:
+        return line
+    return line[: _cut_end(line, width)].rstrip() + ELLIPSIS

@@ -1,0 +1,201 @@
+"""Every Kuaizhao setting, once, with its default and why; read from the environment.
+
+This module is also the Django settings module. Each of our settings is read through `_env`,
+which records it in `DOCUMENTED` so that a test can check that `docs/settings.md` lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+DOCUMENTED: dict[str, str] = {}  # name -> default as shown in the docs
+
+
+def _env(name: str, default: str, shown: str | None = None) -> str:
+    """Read one setting; `shown` is how the docs state a default that is computed."""
+    DOCUMENTED[name] = default if shown is None else shown
+    return os.environ.get(name, default)
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = _env(name, "1" if default else "0").strip().lower()
+    return value not in ("0", "false", "no", "off", "")
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# --- where things live ------------------------------------------------------------------------
+
+# Root of everything Kuaizhao writes: the SQLite database, WARC files, crawl state.
+DATA_DIR = Path(_env("KUAIZHAO_DATA_DIR", "./var")).resolve()
+# Where WARC files are written; one directory so that it can sit on a bigger disk.
+WARC_DIR = Path(_env("KUAIZHAO_WARC_DIR", str(DATA_DIR / "warc"), "<KUAIZHAO_DATA_DIR>/warc")).resolve()
+# The sources configuration read by `kuaizhao crawl` when --sources is not given.
+SOURCES_FILE = Path(_env("KUAIZHAO_SOURCES", "./sources.toml"))
+
+# The database: SQLite in the data directory unless DATABASE_URL names another (PostgreSQL).
+DATABASE_URL = _env(
+    "DATABASE_URL", f"sqlite:///{DATA_DIR / 'kuaizhao.sqlite3'}", "sqlite:///<KUAIZHAO_DATA_DIR>/kuaizhao.sqlite3"
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets the web server read while a crawl writes; IMMEDIATE makes a writer take the lock
+    # up front instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+# --- the public site --------------------------------------------------------------------------
+
+# The address readers use; crawler User-Agent and feeds link back to it.
+PUBLIC_URL = _env("KUAIZHAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Host names the site answers to (comma-separated).
+ALLOWED_HOSTS = [h.strip() for h in _env("KUAIZHAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+# Django debug pages; never on in production.
+DEBUG = _flag("KUAIZHAO_DEBUG", False)
+# Display time zone; stored times are UTC.
+TIME_ZONE = _env("KUAIZHAO_TIME_ZONE", "Asia/Shanghai")
+# Snapshots per page on home, category and listing pages.
+PAGE_SIZE = int(_env("KUAIZHAO_PAGE_SIZE", "20"))
+# Site name shown in the header and page titles.
+SITE_NAME = _env("KUAIZHAO_SITE_NAME", "快照")
+
+
+def _secret_key() -> str:
+    """The session/CSRF key: from the environment, else one generated once per data directory."""
+    key = os.environ.get("KUAIZHAO_SECRET_KEY")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+# Signing key for sessions and CSRF; generated into <data dir>/secret_key when unset.
+DOCUMENTED["KUAIZHAO_SECRET_KEY"] = "generated once into <KUAIZHAO_DATA_DIR>/secret_key"
+SECRET_KEY = _secret_key()
+
+# --- the crawler ------------------------------------------------------------------------------
+
+# Who we are when we fetch: a name and a page that explains the crawler and how to reach us.
+USER_AGENT = _env(
+    "KUAIZHAO_USER_AGENT",
+    f"Kuaizhao/0.1 (+{PUBLIC_URL}/about/crawler/; news snapshot archive)",
+    "Kuaizhao/0.1 (+<KUAIZHAO_PUBLIC_URL>/about/crawler/; news snapshot archive)",
+)
+# robots.txt is obeyed unless this is switched off (only for your own sites).
+OBEY_ROBOTS = _flag("KUAIZHAO_OBEY_ROBOTS", True)
+# Seconds between two requests to one host, unless a source sets its own `delay`.
+DOWNLOAD_DELAY = float(_env("KUAIZHAO_DOWNLOAD_DELAY", "1.0"))
+# Requests in flight to one host at a time.
+CONCURRENCY_PER_HOST = int(_env("KUAIZHAO_CONCURRENCY_PER_HOST", "2"))
+# Requests in flight in total.
+CONCURRENCY = int(_env("KUAIZHAO_CONCURRENCY", "16"))
+# Slow down further when a host answers slowly (Scrapy AutoThrottle).
+AUTOTHROTTLE = _flag("KUAIZHAO_AUTOTHROTTLE", True)
+# Seconds before a request is given up.
+DOWNLOAD_TIMEOUT = float(_env("KUAIZHAO_DOWNLOAD_TIMEOUT", "30"))
+# Bodies larger than this are not downloaded (bytes).
+MAX_BODY_BYTES = int(_env("KUAIZHAO_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
+# Default interval before an article already captured is fetched again, unless a source sets one.
+RECRAWL_INTERVAL = _env("KUAIZHAO_RECRAWL_INTERVAL", "1d")
+# Pages first seen within this long are rechecked when their recrawl interval has passed, even
+# when no feed links to them any more (how removals are noticed); older pages only when rediscovered.
+RECHECK_WITHIN = _env("KUAIZHAO_RECHECK_WITHIN", "30d")
+# Listing pages followed per listing (pagination depth).
+LISTING_MAX_PAGES = int(_env("KUAIZHAO_LISTING_MAX_PAGES", "50"))
+# A WARC file is closed and a new one started when it grows past this many bytes.
+WARC_MAX_BYTES = int(_env("KUAIZHAO_WARC_MAX_BYTES", str(1024 * 1024 * 1024)))
+# Captures written to the database per transaction; a killed crawl refetches at most this many.
+STORE_BATCH = int(_env("KUAIZHAO_STORE_BATCH", "50"))
+# Extract and store in a second process (uses a second core); 0 keeps everything in the crawler.
+STORE_PROCESS = _flag("KUAIZHAO_STORE_PROCESS", True)
+# Log level of the crawler's log file (<data dir>/logs/crawl.log).
+LOG_LEVEL = _env("KUAIZHAO_LOG_LEVEL", "INFO")
+
+# --- search -----------------------------------------------------------------------------------
+
+# The search index (tantivy), derived from the database; `kuaizhao reindex` rebuilds it.
+INDEX_DIR = Path(_env("KUAIZHAO_INDEX_DIR", str(DATA_DIR / "index"), "<KUAIZHAO_DATA_DIR>/index")).resolve()
+# New snapshots and takedowns reach the index in batches, at most this many seconds apart.
+INDEX_COMMIT_SECONDS = float(_env("KUAIZHAO_INDEX_COMMIT_SECONDS", "5"))
+# Memory tantivy may use while `kuaizhao reindex` builds (MB); more makes fewer, larger segments.
+INDEX_HEAP_MB = int(_env("KUAIZHAO_INDEX_HEAP_MB", "1000"))
+# Threads for analysis and for tantivy during a rebuild; the default uses every core (up to 4).
+INDEX_THREADS = int(_env("KUAIZHAO_INDEX_THREADS", str(min(4, os.cpu_count() or 2)), "number of cores, at most 4"))
+# Search results per page.
+SEARCH_PAGE_SIZE = int(_env("KUAIZHAO_SEARCH_PAGE_SIZE", "10"))
+
+# --- Django -----------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "kuaizhao.archive",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "kuaizhao.urls"
+WSGI_APPLICATION = "kuaizhao.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kuaizhao.archive.context.site",
+            ],
+        },
+    }
+]
+LANGUAGE_CODE = "zh-hans"
+USE_I18N = True
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Served straight from the package by whitenoise's finders: there is no collectstatic step, so no
+# STATIC_ROOT (whitenoise would warn about the missing directory).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+# The raw-capture view is framed by our own snapshot page and nobody else's.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"kuaizhao": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}

@@ -1,0 +1,13 @@
+"""Top-level URLs: the public archive, and the admin for operators."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("kuaizhao.archive.urls")),
+]
+
+handler400 = "kuaizhao.archive.views.bad_request"
+handler404 = "kuaizhao.archive.views.not_found"
+handler500 = "kuaizhao.archive.views.server_error"

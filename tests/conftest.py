@@ -1,0 +1,143 @@
+"""Shared fixtures: the demo news site, running the `kuaizhao` command against the test database,
+the shared data sets, and the artifacts directory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from kuaizhao.demo import DemoServer, DemoSite, demo_sources_toml
+from kuaizhao.demo.site import SHANGHAI
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("KUAIZHAO_SHARED_DATA", ROOT.parent / "shared" / "data"))
+ARTIFACTS = Path(os.environ.get("KUAIZHAO_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+def shared_data(name: str) -> Path:
+    """A data set under ../shared/data; skips the test when absent, unless CI requires it."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        if os.environ.get("KUAIZHAO_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(f"{path} is missing and KUAIZHAO_REQUIRE_SHARED_DATA=1")
+        pytest.skip(f"shared data set {name} not found at {path} (it sits beside the repository in CI)")
+    return path
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_ports(n: int) -> int:
+    """The first of n consecutive free ports on 127.0.0.1."""
+    for _ in range(50):
+        first = free_port()
+        ok = True
+        for port in range(first, first + n):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return first
+    raise RuntimeError("no run of free ports")
+
+
+@pytest.fixture
+def demo_site() -> Iterator[DemoServer]:
+    """A 120-article demo news site on loopback; the newest article published now."""
+    anchor = datetime.now(SHANGHAI).replace(second=0, microsecond=0)
+    with DemoServer(DemoSite(articles=120, seed=7, anchor=anchor)) as server:
+        yield server
+
+
+def subprocess_database_url() -> str:
+    """The URL of the test database pytest-django created, for subprocesses."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    base = urlsplit(os.environ["KUAIZHAO_TEST_DATABASE_URL"])
+    return urlunsplit((base.scheme, base.netloc, f"/{name}", base.query, ""))
+
+
+class Kuaizhao:
+    """Runs the `kuaizhao` command in a subprocess against the test database and a data dir."""
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self.data_dir = data_dir
+        self.env = {**os.environ, "KUAIZHAO_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
+                    "KUAIZHAO_LOG_LEVEL": "DEBUG", "PYTHONUNBUFFERED": "1",
+                    "DJANGO_SETTINGS_MODULE": "kuaizhao.settings"}
+
+    def run(self, *args: str, timeout: float = 120, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "kuaizhao", *args], env={**self.env, **env},
+                              capture_output=True, text=True, timeout=timeout)
+        if check and done.returncode != 0:
+            raise AssertionError(f"kuaizhao {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "kuaizhao", *args], env={**self.env, **env},
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def crawl(self, sources: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return self.run("crawl", "--sources", str(sources), "--no-politeness", *args, **env)
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
+
+
+@pytest.fixture
+def kuaizhao(tmp_path: Path, django_db_serialized_rollback: None, transactional_db: None, settings) -> Kuaizhao:
+    """The command against the test database; WARC files in this test's own data dir.
+
+    Transactional (the subprocess commits), with serialized rollback so that the categories the
+    migrations seed are back for the next test."""
+    data = tmp_path / "data"
+    settings.WARC_DIR = data / "warc"  # views read captures from where the subprocess wrote them
+    settings.INDEX_DIR = data / "index"  # …and search the index it keeps
+    return Kuaizhao(data, subprocess_database_url())
+
+
+@pytest.fixture
+def demo_sources(tmp_path: Path, demo_site: DemoServer) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(demo_sources_toml(demo_site.urls, delay=0))
+    return path
+
+
+def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen[str] | None = None) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout}s")

@@ -1,0 +1,193 @@
+"""End-to-end crawls of the demo news site: `kuaizhao crawl` in a subprocess, checked in the database
+and the WARC files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from kuaizhao.archive.models import Capture, CaptureOutcome, Page, PageStatus, Snapshot
+from kuaizhao.demo.outlets.huaxia import MEMO_PATH
+
+
+def all_demo_articles(server) -> set[str]:
+    urls = set()
+    for srv in server._servers:
+        outlet = srv.outlet
+        urls |= {outlet.url(i) for i in server.site.ids(outlet.key)}
+    return urls
+
+
+def test_first_crawl_archives_every_article(kuaizhao, demo_site, demo_sources):
+    done = kuaizhao.crawl(demo_sources)
+    assert "crawl finished" in done.stdout
+    expected = all_demo_articles(demo_site) - {
+        demo_site._servers[1].outlet.url(i) for i in demo_site.site.noarchive_ids
+    }
+    snapshot_urls = set(Snapshot.objects.values_list("page__url", flat=True))
+    assert snapshot_urls == expected
+    # one snapshot per page, and every snapshot has its capture kept in a WARC file
+    assert Snapshot.objects.count() == len(expected)
+    assert not Capture.objects.filter(outcome=CaptureOutcome.NEW_SNAPSHOT, warc_file="").exists()
+    # the summary names every kind of skip the demo site contains
+    for line in ("forbidden by robots.txt", "noarchive", "not HTML", "body over the size limit", "bad URL"):
+        assert line in done.stdout, line
+
+
+def test_warc_records_match_capture_rows(kuaizhao, demo_site, demo_sources):
+    kuaizhao.crawl(demo_sources)
+    files = sorted(kuaizhao.warc_dir.glob("*.warc.gz"))
+    assert files and not list(kuaizhao.warc_dir.glob("*.open")), "closed files only after a clean crawl"
+    # Read every file sequentially with warcio: request/response pairs, WARC/1.1, SHA-256 digests.
+    responses = {}
+    for path in files:
+        with open(path, "rb") as f:
+            it = ArchiveIterator(f)
+            for record in it:
+                if record.rec_type == "response":
+                    payload = record.raw_stream.read()
+                    responses[(path.name, it.get_record_offset())] = (record, payload)
+                assert record.rec_headers.protocol == "WARC/1.1"
+    captures = list(Capture.objects.exclude(warc_file=""))
+    assert len(captures) == len(responses)
+    import base64
+    import hashlib
+
+    for capture in captures:
+        record, payload = responses[(capture.warc_file, capture.warc_offset)]
+        assert record.rec_headers.get_header("WARC-Target-URI") == capture.url
+        assert hashlib.sha256(payload).hexdigest() == capture.payload_sha256
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        assert digest == "sha256:" + base64.b32encode(bytes.fromhex(capture.payload_sha256)).decode()
+        # offset + length delimit exactly one gzip member holding this record
+        with open(kuaizhao.warc_dir / capture.warc_file, "rb") as f:
+            f.seek(capture.warc_offset)
+            member = f.read(capture.warc_length)
+        alone = next(iter(ArchiveIterator(io.BytesIO(member))))
+        assert alone.rec_headers.get_header("WARC-Record-ID") == record.rec_headers.get_header("WARC-Record-ID")
+
+
+def test_robots_txt_is_obeyed(kuaizhao, demo_site, demo_sources):
+    done = kuaizhao.crawl(demo_sources)
+    assert "forbidden by robots.txt                        1" in done.stdout
+    assert not Page.objects.filter(url__contains=MEMO_PATH).exists()
+    assert not Capture.objects.filter(url__contains="/internal/").exists()
+
+
+def test_noarchive_is_honoured_and_recorded(kuaizhao, demo_site, demo_sources):
+    kuaizhao.crawl(demo_sources)
+    dongfang = demo_site._servers[1].outlet
+    for article_id, how in demo_site.site.noarchive_ids.items():
+        url = dongfang.url(article_id)
+        page = Page.objects.get(url=url)
+        assert page.status == PageStatus.EXCLUDED, how
+        assert not Snapshot.objects.filter(page=page).exists(), how
+        capture = Capture.objects.get(page=page)
+        assert capture.outcome == CaptureOutcome.NOARCHIVE
+        assert capture.warc_file == "" and capture.warc_offset is None, "the body must not be kept"
+    # and nothing of theirs is in any WARC file
+    for path in kuaizhao.warc_dir.glob("*.warc.gz"):
+        with open(path, "rb") as f:
+            uris = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(f)}
+        assert not uris & {dongfang.url(i) for i in demo_site.site.noarchive_ids}
+
+
+def test_unchanged_recrawl_makes_no_new_snapshot(kuaizhao, demo_site, demo_sources):
+    kuaizhao.crawl(demo_sources)
+    before = Snapshot.objects.count()
+    seen = dict(Page.objects.values_list("url", "last_seen"))
+    done = kuaizhao.crawl(demo_sources, "--recrawl-all")
+    assert Snapshot.objects.count() == before
+    assert Capture.objects.filter(outcome=CaptureOutcome.UNCHANGED).count() == before
+    assert f"unchanged          {before}" in done.stdout
+    after = Page.objects.exclude(last_seen=None).values_list("url", "last_seen")
+    moved = [url for url, last in after if last > seen[url]]
+    assert len(moved) == before, "last_seen moves forward on an unchanged fetch"
+
+
+def test_a_fresh_page_is_not_fetched_again(kuaizhao, demo_site, demo_sources):
+    kuaizhao.crawl(demo_sources)
+    captures = Capture.objects.count()
+    done = kuaizhao.crawl(demo_sources)  # recrawl interval of the demo sources is 1h
+    assert Capture.objects.count() == captures
+    assert "already fresh" in done.stdout
+
+
+def test_edited_and_removed_articles_on_the_next_edition(kuaizhao, demo_site, demo_sources):
+    kuaizhao.crawl(demo_sources)
+    demo_site.set_edition(1)
+    kuaizhao.crawl(demo_sources, "--recrawl-all")
+    site = demo_site.site
+    outlets = {srv.outlet.key: srv.outlet for srv in demo_site._servers}
+    edited = [i for i in range(site.count) if site.article(i).edited_in == 1]
+    removed = [i for i in range(site.count) if site.article(i).removed_in == 1]
+    assert edited and removed
+    for i in edited:
+        page = Page.objects.get(url=outlets[site.outlet_of(i).key].url(i))
+        assert page.status == PageStatus.EDITED
+        titles = list(Snapshot.objects.filter(page=page).order_by("captured_at").values_list("title", flat=True))
+        assert len(titles) == 2 and titles[1].endswith("（更新）") and not titles[0].endswith("（更新）")
+        assert page.latest_snapshot.title == titles[1]
+    for i in removed:
+        page = Page.objects.get(url=outlets[site.outlet_of(i).key].url(i))
+        # 华夏日报 answers 404, 南风资讯 410, 东方新闻网 a 200 "该内容已被删除" page
+        assert page.status == PageStatus.REMOVED, (site.outlet_of(i).key, page.url)
+        assert Snapshot.objects.filter(page=page).count() == 1, "the snapshot taken while it existed stays"
+
+
+def test_unreachable_source_is_reported_and_the_crawl_goes_on(kuaizhao, demo_site, demo_sources, tmp_path: Path):
+    from conftest import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    sources = tmp_path / "with-dead.toml"
+    sources.write_text(demo_sources.read_text() + f'''
+[[source]]
+name = "停刊报"
+homepage = "{dead}/"
+feeds = ["{dead}/rss.xml"]
+''')
+    done = kuaizhao.crawl(sources, "--source", "停刊报", "--source", "南风资讯")
+    assert "feed/sitemap/listing unreadable" in done.stdout
+    assert "停刊报" in done.stdout
+    assert Snapshot.objects.filter(source__name="南风资讯").count() > 0
+
+
+def test_unreachable_article_marks_the_page(kuaizhao, tmp_path: Path):
+    """An article URL whose host refuses connections: the page is recorded as unreachable."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import free_port
+
+    dead_port = free_port()
+
+    class Feed(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path == "/robots.txt":
+                body = b""
+            else:
+                body = (f'<rss version="2.0"><channel><item><link>http://127.0.0.1:{dead_port}/a/1.html</link></item>'
+                        "</channel></rss>").encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sources = tmp_path / "s.toml"
+        port = server.server_address[1]
+        sources.write_text(f'[[source]]\nname = "x"\nhomepage = "http://127.0.0.1:{port}/"\n'
+                           f'feeds = ["http://127.0.0.1:{port}/feed"]\n')
+        done = kuaizhao.crawl(sources, KUAIZHAO_DOWNLOAD_TIMEOUT="5")
+    finally:
+        server.shutdown()
+    assert "unreachable (timeout, refused, DNS)" in done.stdout
+    page = Page.objects.get(url=f"http://127.0.0.1:{dead_port}/a/1.html")
+    assert page.status == PageStatus.UNREACHABLE

@@ -1,0 +1,125 @@
+"""`kuaizhao demo` end to end in a real browser: Debian chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port, free_ports, wait_for_http
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_or_skip() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("/usr/bin/chromium is missing in CI (make test installs it: scripts/system-deps.sh)")
+    pytest.skip("Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+
+
+@pytest.fixture
+def demo_archive(tmp_path):
+    """`kuaizhao demo` exactly as `make demo` runs it, on free ports, in a throwaway data dir."""
+    import subprocess
+    import sys
+
+    port, site_port = free_port(), free_ports(3)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(KUAIZHAO_DATA_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kuaizhao", "demo", "--port", str(port), "--site-port", str(site_port),
+         "--articles", "120"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except Exception:  # noqa: BLE001
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.mark.browser
+def test_demo_archive_in_chromium(demo_archive, artifacts):
+    chromium_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-background-networking"]
+        )
+        try:
+            for width in (1280, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                failed: list[str] = []
+                page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
+
+                page.goto(demo_archive + "/")
+                expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+                expect(page.get_by_role("navigation", name="新闻类别")).to_contain_text("国际")
+                expect(page.locator("section.latest li.item").first).to_be_visible()
+                page.screenshot(path=str(artifacts / f"home-{width}.png"), full_page=width == 390)
+
+                page.get_by_role("navigation", name="新闻类别").get_by_role("link", name="财经").click()
+                expect(page.locator("h1")).to_have_text("财经")
+                expect(page.locator("ol.list li.item").first).to_be_visible()
+                page.screenshot(path=str(artifacts / f"category-{width}.png"))
+
+                page.locator("ol.list li.item a.title").first.click()
+                expect(page.locator("article.snapshot h1")).to_be_visible()
+                meta = page.locator("article.snapshot p.meta")
+                expect(meta).to_contain_text("类别：财经")
+                expect(meta).to_contain_text("发布时间：")
+                expect(meta).to_contain_text("来源：")
+                assert page.locator("article.snapshot .body p").count() >= 3
+                notice = page.locator("section.notice")
+                expect(notice).to_contain_text("快照生成时间：")
+                expect(notice).to_contain_text("信息原文地址：http://127.0.0.1:")
+                expect(notice).to_contain_text("如有侵权请联系我们进行删除")
+                # nothing wider than the screen: the page reads on a phone
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+                related = page.locator("section.related")
+                expect(related.locator("h2")).to_have_text("相关报道")
+                expect(related.locator("p.excerpt mark").first).to_be_visible()
+                expect(page.locator("section.more h2")).to_have_text("更多关于财经的资讯")
+                page.screenshot(path=str(artifacts / f"snapshot-{width}.png"), full_page=True)
+
+                assert not failed, f"our own pages requested something that failed: {failed}"
+
+                # The capture is shown in a sandbox: its own stylesheets and images (relative URLs,
+                # which would resolve to our origin) are blocked, not loaded.
+                loaded: list[str] = []
+                page.on("requestfinished", lambda r, loaded=loaded: loaded.append(r.url))
+                page.get_by_role("link", name="查看原始抓取").click()
+                expect(page.locator("iframe.raw")).to_have_attribute("sandbox", "")
+                expect(page.frame_locator("iframe.raw").locator("h1")).to_be_visible()
+                assert not [u for u in loaded if "/css/" in u or "/img/" in u], loaded
+                page.screenshot(path=str(artifacts / f"raw-{width}.png"))
+
+                # Search from the header box: excerpts with marks, facets, the syntax help.
+                page.goto(demo_archive + "/")
+                page.get_by_role("searchbox", name="搜索快照").fill("经济 -体育")
+                page.get_by_role("searchbox", name="搜索快照").press("Enter")
+                expect(page.locator("h2.results-head")).to_contain_text("找到")
+                expect(page.locator("p.understood")).to_contain_text("经济；不含 体育")
+                expect(page.locator("li.hit p.excerpt mark").first).to_have_text("经济")
+                if width == 1280:
+                    expect(page.get_by_role("complementary", name="筛选")).to_contain_text("类别")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+                page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
+                page.get_by_role("link", name="时间").click()
+                expect(page.locator("p.sorts strong")).to_have_text("时间")
+                page.locator("li.hit a.title").first.click()
+                expect(page.locator("article.snapshot h1")).to_be_visible()
+                page.goto(demo_archive + "/search?q=%22%E7%BB%8F%E6%B5%8E")
+                expect(page.locator("p.search-error")).to_contain_text("引号没有配对")
+                page.close()
+        finally:
+            browser.close()
