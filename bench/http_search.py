@@ -49,7 +49,7 @@ WRK_SCRIPT = textwrap.dedent("""
     local paths = {}
     for line in io.lines(os.getenv("KZ_PATHS")) do paths[#paths + 1] = line end
     local counter = 0
-    local bad = 0
+    bad = 0  -- global: done() reads it from each thread with thread:get
     local threads = {}
     setup = function(thread)
         thread:set("id", #threads)
@@ -82,11 +82,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(n: int) -> int:
+    """The first of n consecutive free ports (the demo site's three outlets use port, port+1, port+2)."""
+    for _ in range(100):
+        first = free_port()
+        try:
+            for i in range(n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", first + i))
+            return first
+        except OSError:
+            continue
+    raise SystemExit(f"no {n} consecutive free ports")
+
+
 def build_archive(data: Path, articles: int) -> Path:
     env = {**os.environ, "KUAIZHAO_DATA_DIR": str(data)}
     env.pop("DATABASE_URL", None)
     started = time.perf_counter()
-    cmd = [*KUAIZHAO, "demo", "--no-serve", "--articles", str(articles), "--site-port", str(free_port())]
+    cmd = [*KUAIZHAO, "demo", "--no-serve", "--articles", str(articles), "--site-port", str(free_ports(3))]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"kuaizhao demo failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -200,7 +214,7 @@ def main() -> None:
             ("/search", "HTML page, query mix", [f"/search?{q}" for q in searches]),
             ("/api/search", "JSON, same queries", [f"/api/search?{q}" for q in searches]),
             ("/category/<c>/", "no search: Django + DB", [f"/category/{s}/" for s in slugs]),
-            ("/static/site.css", "whitenoise: stack ceiling", ["/static/site.css"]),
+            ("/static/site.css", "whitenoise: stack ceiling", ["/static/kuaizhao/site.css"]),
         ]
         server = Server(archive, args.workers)
         try:

@@ -33,6 +33,16 @@ def shared_data(name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_category_cache() -> Iterator[None]:
+    """Each test sees the categories its own database holds (rollbacks send no signals)."""
+    from kuaizhao.archive import categories
+
+    categories.forget()
+    yield
+    categories.forget()
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

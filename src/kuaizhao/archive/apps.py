@@ -7,9 +7,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = "快照存档"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
 
-        from .models import Snapshot
+        from . import categories
+        from .models import Category, Snapshot
         from .services import log_index_changes
 
         # Deletions are the one state change that does not go through services.py: the admin and
@@ -19,3 +20,5 @@ class ArchiveConfig(AppConfig):
             log_index_changes([instance.pk])
 
         post_delete.connect(_deleted, sender=Snapshot, dispatch_uid="kuaizhao-index-on-delete", weak=False)
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(categories.forget, sender=Category, dispatch_uid=f"kuaizhao-categories-{name}", weak=False)

@@ -7,12 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from .models import Category
+from . import categories
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": settings.SITE_NAME,
-        # Lazy: evaluated only by templates that draw the navigation.
-        "nav_categories": Category.objects.all(),
+        "nav_categories": categories.all_categories(),
     }

@@ -6,12 +6,12 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
 from ..search.engine import MAX_PAGE, SORTS
+from . import links
 
 UNAVAILABLE = "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。"
 
@@ -45,7 +45,7 @@ def _link(text: str, sort: str, page: int = 1) -> str:
         params["sort"] = sort
     if page > 1:
         params["page"] = str(page)
-    return reverse("archive:search") + "?" + urlencode(params)
+    return links.path("archive:search") + "?" + urlencode(params)
 
 
 def _quoted(value: str) -> str:

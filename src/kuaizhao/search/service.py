@@ -13,7 +13,8 @@ import tantivy
 from django.conf import settings
 from django.utils.timezone import localtime
 
-from ..archive.models import Category, Snapshot
+from ..archive import categories
+from ..archive.models import Snapshot
 from ..exceptions import SearchUnavailable
 from . import query as q
 from . import related as rel
@@ -38,8 +39,8 @@ def engine() -> Engine:
 def category_aliases() -> dict[str, str]:
     """Names and URL names a reader may write after category: → the name the index holds."""
     out = {}
-    for slug, name in Category.objects.values_list("slug", "name"):
-        out[slug] = out[slug.lower()] = out[name] = name
+    for c in categories.all_categories():
+        out[c.slug] = out[c.slug.lower()] = out[c.name] = c.name
     return out
 
 
@@ -76,18 +77,26 @@ def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | No
     eng = engine()
     results = eng.search(parsed, sort=sort, page=page, per_page=per_page or settings.SEARCH_PAGE_SIZE,
                          collapse=collapse)
-    rows = _public({h.id for h in results.hits})
-    others = _other_copies(eng, [h for h in results.hits if h.reprints and h.id in rows]) if collapse else {}
+    copies = _other_copy_ids(eng, [h for h in results.hits if h.reprints]) if collapse else {}
+    # One database round trip for the hits and their reprints alike.
+    rows = _public({h.id for h in results.hits} | {i for ids in copies.values() for i in ids})
     terms = parsed.highlight_terms()
     items = []
     for hit in results.hits:
         snap = rows.get(hit.id)
         if snap is None:
             continue  # taken down or deleted since the index last heard: the gate wins
+        others = [rows[i] for i in copies.get(hit.story, []) if i in rows]
         items.append(Item(snap, snippets.excerpt(snap.text, terms, width=140, fragments=3),
                           snippets.excerpt(snap.title, terms, width=200, fragments=1),
-                          hit.reprints, others.get(hit.story, [])))
+                          hit.reprints, others))
     return Page(results, items)
+
+
+# What result lists show (the page, the JSON, the CLI): loading only these keeps the sanitised HTML
+# and the attribution details of ten articles out of every search.
+_LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_name",
+           "page__url", "page__host", "source__name", "category__name", "category__slug")
 
 
 def _public(ids: set[int]) -> dict[int, Snapshot]:
@@ -95,12 +104,12 @@ def _public(ids: set[int]) -> dict[int, Snapshot]:
         return {}
     rows = (Snapshot.objects.public().filter(pk__in=ids)
             .select_related("page", "source", "category")
-            .defer("html"))
+            .only(*_LISTED))
     return {s.pk: s for s in rows}
 
 
-def _other_copies(eng: Engine, hits: list) -> dict[int, list[Snapshot]]:
-    """Up to five other copies per collapsed story, as public snapshots."""
+def _other_copy_ids(eng: Engine, hits: list) -> dict[int, list[int]]:
+    """Up to five other copies per collapsed story, newest first (ids; the gate applies later)."""
     if not hits:
         return {}
     searcher = eng.searcher()
@@ -110,8 +119,7 @@ def _other_copies(eng: Engine, hits: list) -> dict[int, list[Snapshot]]:
         found = searcher.search(tantivy.Query.term_query(schema, "story", hit.story), 6, order_by_field="time")
         values = searcher.fast_field_values("id", [a for _, a in found.hits])
         ids[hit.story] = [u64(v) for v in values if u64(v) != hit.id][:5]
-    rows = _public({i for v in ids.values() for i in v})
-    return {story: [rows[i] for i in v if i in rows] for story, v in ids.items()}
+    return ids
 
 
 # --- the snapshot page's blocks -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Template filters for snapshot pages: times as precisely as the page stated them."""
+"""Template tags: times as precisely as the page stated them, and cheap links to our own pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+
+from .. import links
 
 register = template.Library()
 
@@ -32,3 +34,9 @@ def page_time(value: datetime | None, precision: str = "second") -> str:
 @register.filter
 def provenance(code: str) -> str:
     return _PROVENANCE.get(code, "未知")
+
+
+@register.simple_tag
+def path(name: str, *args: int | str) -> str:
+    """Like {% url %}, reversed once per process (see links.py): for links repeated in lists."""
+    return links.path(name, *args)
