@@ -175,6 +175,12 @@ class Snapshot(models.Model):
         """The first paragraph, for one-line listings."""
         return self.text.split("\n", 1)[0]
 
+    @property
+    def lead_line(self) -> str:
+        """The lead cut to one line of a listing (slicing is exact for CJK: no word boundaries)."""
+        lead = self.lead
+        return lead if len(lead) <= 90 else lead[:89] + "…"
+
 
 class IndexChange(models.Model):
     """The search index's change log: "look at this snapshot again".
