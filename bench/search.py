@@ -58,7 +58,10 @@ PER_CLASS = 40
 
 
 def load(path: Path, limit: int | None) -> list[dict]:
-    import zstandard
+    try:
+        import zstandard
+    except ImportError:
+        raise SystemExit("the corpus is zstd-compressed: pip install -e '.[bench]'") from None
 
     docs = []
     with open(path, "rb") as raw:

@@ -206,3 +206,18 @@ def test_snapshot_page_related_coverage_and_latest_in_category(archive, index_di
     assert "冬奥会" not in related
     more = html.split('id="more-h"')[1]
     assert "更多关于国内的资讯" in html and "冬奥会筹备" in more and "国际奥委会今天宣布" in more
+
+
+def test_reprints_are_named_by_the_site_that_reprinted(archive, index_dir, client):
+    """A reprint's 来源 credits the outlet it copied from; the reprint list names who reprinted."""
+    archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际",
+                url="http://hx.example.cn/gj/2026-01/17/content_1.htm")
+    archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际", source="东方新闻网",
+                url="http://hx.example.cn/reprint/2026-01/17/content_2.htm", when=T0 - timedelta(hours=3))
+    sync.apply_pending()
+    page = client.get("/search?q=解散国会").content.decode()
+    reprints = re.search(r'<span class="reprints">(.*?)</span>', page, re.S)
+    assert reprints and "1 家转载" in reprints.group(1)
+    assert ">华夏日报</a>" in reprints.group(1) and "东方新闻网" not in reprints.group(1)
+    api = client.get("/api/search?q=解散国会").json()
+    assert [o["site"] for o in api["hits"][0]["reprinted_by"]] == ["华夏日报"]
