@@ -366,8 +366,10 @@ def _match(schema: tantivy.Schema, clause: Clause) -> tuple[tantivy.Query, list[
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, m) for m in must]), []
     if isinstance(clause, Phrase):
         exact = substring_query(schema, "title_bigrams" if clause.title_only else "bigrams", clause.folded)
-        # The exact match decides; the phrase's words rank (bigram scores would be noise).
-        return tantivy.Query.const_score_query(exact, 0.0), _ranking(schema, tokenize.query_words(clause.folded))
+        # The exact match decides; the phrase's words rank (bigram scores would be noise). Its words
+        # as a reader reads them (default cut), not every search-mode sub-word: 新闻联播 ranks by
+        # 新闻联播 alone, which is both the better score and a third of the scorers.
+        return tantivy.Query.const_score_query(exact, 0.0), _ranking(schema, tokenize.segment(clause.folded))
     if isinstance(clause, AnyOf):
         options = []
         for option in clause.options:

@@ -238,11 +238,6 @@ def phrase_tokens(folded_phrase: str) -> list[PhraseToken]:
     return out
 
 
-def query_words(folded_text: str) -> list[str]:
-    """The words of a query phrase for BM25 ranking: search-mode tokens that are word characters."""
-    return [w for w in rjieba.cut_for_search(folded_text) if _is_word_token(w)]
-
-
 def segment(folded_text: str) -> list[str]:
     """Split an unquoted query word into the words a reader meant (rjieba, default mode)."""
     return [w for w in rjieba.cut(folded_text) if _is_word_token(w)]
