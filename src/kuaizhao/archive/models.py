@@ -176,6 +176,12 @@ class Snapshot(models.Model):
         return self.text.split("\n", 1)[0]
 
     @property
+    def site_label(self) -> str:
+        """Who published this copy: the site's configured name, else its host. (A reprint's 来源
+        names the outlet it copied from: the wrong answer to "who reprinted it".)"""
+        return self.source.name if self.source_id else self.page.host
+
+    @property
     def lead_line(self) -> str:
         """The lead cut to one line of a listing (slicing is exact for CJK: no word boundaries)."""
         lead = self.lead

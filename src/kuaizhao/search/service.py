@@ -188,9 +188,7 @@ def as_json(found: Page, base_url: str) -> dict:
             "source": source(s),
             "category": s.category.name if s.category else None,
             "reprints": item.reprints,
-            # The site that reprinted, not the 来源 it credits (that is the outlet it copied from).
-            "reprinted_by": [{"id": o.pk, "site": o.source.name if o.source_id else o.page.host, "url": url(o.pk)}
-                             for o in item.others],
+            "reprinted_by": [{"id": o.pk, "site": o.site_label, "url": url(o.pk)} for o in item.others],
         })
     return {
         "query": results.query.text, "understood_as": results.query.explain(), "notes": list(results.query.notes),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -41,10 +40,3 @@ def provenance(code: str) -> str:
 def path(name: str, *args: int | str) -> str:
     """Like {% url %}, reversed once per process (see links.py): for links repeated in lists."""
     return links.path(name, *args)
-
-
-@register.filter
-def site_label(snapshot: Any) -> str:
-    """Who published this copy: the site's configured name, else its host. A reprint's 来源 names
-    the outlet it copied from, which is the wrong answer to "who reprinted it"."""
-    return snapshot.source.name if snapshot.source_id else snapshot.page.host
