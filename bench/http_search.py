@@ -30,7 +30,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +41,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
 KUAIZHAO = [sys.executable, "-m", "kuaizhao"]
+
+from kuaizhao.demo.server import free_port, free_ports  # noqa: E402
 
 # wrk's Lua hooks: rotate through the URL file, count non-200 answers, print one JSON line at the end.
 WRK_SCRIPT = textwrap.dedent("""
@@ -74,26 +76,6 @@ WRK_SCRIPT = textwrap.dedent("""
             latency:percentile(99) / 1e3, errors, s.connect + s.read + s.write + s.timeout))
     end
 """)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_ports(n: int) -> int:
-    """The first of n consecutive free ports (the demo site's three outlets use port, port+1, port+2)."""
-    for _ in range(100):
-        first = free_port()
-        try:
-            for i in range(n):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", first + i))
-            return first
-        except OSError:
-            continue
-    raise SystemExit(f"no {n} consecutive free ports")
 
 
 def build_archive(data: Path, articles: int) -> Path:

@@ -4,7 +4,6 @@ the shared data sets, and the artifacts directory."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from kuaizhao.demo import DemoServer, DemoSite, demo_sources_toml
+from kuaizhao.demo import DemoServer, DemoSite, demo_sources_toml, free_port, free_ports  # noqa: F401 (tests import them from here)
 from kuaizhao.demo.site import SHANGHAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,29 +46,6 @@ def _fresh_category_cache() -> Iterator[None]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_ports(n: int) -> int:
-    """The first of n consecutive free ports on 127.0.0.1."""
-    for _ in range(50):
-        first = free_port()
-        ok = True
-        for port in range(first, first + n):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return first
-    raise RuntimeError("no run of free ports")
 
 
 @pytest.fixture

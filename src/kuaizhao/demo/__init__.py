@@ -4,7 +4,7 @@ Used by `kuaizhao demo`, the crawl tests and `bench/crawl.py`; every word of it 
 `grammar.py` from `vocab.py`.
 """
 
-from .server import DemoServer, demo_sources_toml
+from .server import DemoServer, demo_sources_toml, free_port, free_ports
 from .site import DemoSite
 
-__all__ = ["DemoServer", "DemoSite", "demo_sources_toml"]
+__all__ = ["DemoServer", "DemoSite", "demo_sources_toml", "free_port", "free_ports"]

@@ -128,6 +128,22 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the system says is free now (for tests and benchmarks that start servers)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def free_ports(n: int, host: str = "127.0.0.1") -> int:
+    """The first of n consecutive free ports: the demo site's outlets use port, port+1, port+2."""
+    for _ in range(50):
+        first = free_port(host)
+        if all(port_free(host, port) for port in range(first, first + n)):
+            return first
+    raise RuntimeError(f"no run of {n} free ports on {host}")
+
+
 def demo_sources_toml(urls: dict[str, str], delay: float = 0.25) -> str:
     """A sources.toml for the demo site: every discovery method, one outlet each."""
     hx, df, nf = urls["huaxia"], urls["dongfang"], urls["nanfeng"]
