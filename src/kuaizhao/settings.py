@@ -139,6 +139,25 @@ INDEX_THREADS = int(_env("KUAIZHAO_INDEX_THREADS", str(min(4, os.cpu_count() or 
 # Search results per page.
 SEARCH_PAGE_SIZE = int(_env("KUAIZHAO_SEARCH_PAGE_SIZE", "10"))
 
+# --- Feeds and the API ------------------------------------------------------------------------
+
+# Items per feed (latest, category, source, search).
+FEED_ITEMS = int(_env("KUAIZHAO_FEED_ITEMS", "30"))
+# Feeds carry the whole extracted article; off: the lead only (smaller feeds, readers click through).
+FEED_FULL_TEXT = _flag("KUAIZHAO_FEED_FULL_TEXT", True)
+# Searches one client address may run per minute through /api/search (429 beyond; 0: no limit).
+API_SEARCH_PER_MINUTE = int(_env("KUAIZHAO_API_SEARCH_PER_MINUTE", "60"))
+# Behind a reverse proxy, the client is the last address the proxy appended to X-Forwarded-For.
+BEHIND_PROXY = _flag("KUAIZHAO_BEHIND_PROXY", False)
+# Where rate-limit counters live: redis://… shares them between gunicorn workers and machines;
+# empty keeps them in each process's memory (a limit per worker).
+CACHE_URL = _env("KUAIZHAO_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kuaizhao"}
+}
+
 # --- Django -----------------------------------------------------------------------------------
 
 INSTALLED_APPS = [

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
 from ..search.engine import MAX_PAGE, SORTS
-from . import links
+from . import feeds, links
 
 UNAVAILABLE = "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。"
 
@@ -94,6 +94,7 @@ def search(request: HttpRequest) -> HttpResponse:
         prev_link=_link(text, sort, results.page - 1) if results.page > 1 else None,
         next_link=_link(text, sort, results.page + 1) if results.has_next else None,
         sort_links=[(key, label, _link(text, key)) for key, label in context["sorts"]],
+        feeds=feeds.alternates("search", f"搜索：{text}", query=text),
     )
     return render(request, "archive/search.html", context)
 

@@ -1,16 +1,25 @@
 from django.urls import path
 
-from . import search_views, views
+from . import feeds, search_views, views
 
 app_name = "archive"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("feed", feeds.LatestFeed(), name="latest-rss"),
+    path("feed/atom", feeds.LatestFeed(atom=True), name="latest-atom"),
     path("category/<slug:slug>/", views.category, name="category"),
+    path("category/<slug:slug>/feed", feeds.CategoryFeed(), name="category-rss"),
+    path("category/<slug:slug>/feed/atom", feeds.CategoryFeed(atom=True), name="category-atom"),
+    path("source/<int:pk>/", views.source, name="source"),
+    path("source/<int:pk>/feed", feeds.SourceFeed(), name="source-rss"),
+    path("source/<int:pk>/feed/atom", feeds.SourceFeed(atom=True), name="source-atom"),
     path("snapshot/<int:pk>/", views.snapshot, name="snapshot"),
     path("snapshot/<int:pk>/raw/", views.raw_capture, name="raw"),
     path("snapshot/<int:pk>/raw/content", views.raw_content, name="raw-content"),
     path("snapshot/<int:pk>/raw/source.txt", views.raw_source, name="raw-source"),
     path("search", search_views.search, name="search"),
+    path("search/feed", feeds.search_feed, name="search-rss"),
+    path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
     path("api/search", search_views.api_search, name="api-search"),
     path("about/", views.about, name="about"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 
 from ..extract.decode import decode
 from ..search import service as search_service
-from .models import Category, Snapshot
+from . import feeds
+from .models import Category, Snapshot, Source
 from .warc import WarcPointer, WarcStore
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
@@ -35,20 +36,50 @@ def home(request: HttpRequest) -> HttpResponse:
         if items:
             sections.append((cat, items))
     latest = list(_listing()[:10])
-    return render(request, "archive/home.html", {"sections": sections, "latest": latest})
+    return render(request, "archive/home.html", {
+        "sections": sections, "latest": latest, "feeds": feeds.alternates("latest", "最新快照"),
+    })
+
+
+def _paged(request: HttpRequest, queryset):
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        raise _BadPage from None
+    except EmptyPage:
+        raise Http404("没有这一页") from None
+
+
+class _BadPage(Exception):
+    pass
 
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
-    paginator = Paginator(_listing().filter(category=cat), settings.PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
+        page = _paged(request, _listing().filter(category=cat))
+    except _BadPage:
         return bad_request(request, message="页码应为数字。")
-    except EmptyPage:
-        raise Http404("没有这一页") from None
-    return render(request, "archive/category.html", {"category": cat, "page": page, "current_category": cat})
+    return render(request, "archive/category.html", {
+        "heading": cat.name, "empty": "这个类别还没有快照。", "page": page, "current_category": cat,
+        "feeds": feeds.alternates("category", cat.name, cat.slug),
+    })
+
+
+@require_safe
+def source(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything archived from one configured source (site), newest first."""
+    src = get_object_or_404(Source, pk=pk)
+    try:
+        page = _paged(request, _listing().filter(source=src))
+    except _BadPage:
+        return bad_request(request, message="页码应为数字。")
+    return render(request, "archive/category.html", {
+        "heading": src.name, "homepage": src.homepage, "empty": "还没有来自这个新闻源的快照。", "page": page,
+        "feeds": feeds.alternates("source", src.name, src.pk),
+    })
 
 
 def _public_snapshot(pk: int) -> Snapshot:
@@ -66,6 +97,7 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "archive/snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
         "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
+        "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })
 
 

@@ -71,15 +71,18 @@ class Page:
 
 
 def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | None = None,
-           collapse: bool = True) -> Page:
-    """Run a reader's query. Raises QueryError (malformed) or SearchUnavailable (no index)."""
+           collapse: bool = True, full: bool = False) -> Page:
+    """Run a reader's query. Raises QueryError (malformed) or SearchUnavailable (no index).
+
+    `full` loads whole snapshots (the feeds show the article), not only what a result list shows.
+    """
     parsed = parse(text)
     eng = engine()
     results = eng.search(parsed, sort=sort, page=page, per_page=per_page or settings.SEARCH_PAGE_SIZE,
                          collapse=collapse)
     copies = _other_copy_ids(eng, [h for h in results.hits if h.reprints]) if collapse else {}
     # One database round trip for the hits and their reprints alike.
-    rows = _public({h.id for h in results.hits} | {i for ids in copies.values() for i in ids})
+    rows = _public({h.id for h in results.hits} | {i for ids in copies.values() for i in ids}, full)
     terms = parsed.highlight_terms()
     items = []
     for hit in results.hits:
@@ -99,12 +102,12 @@ _LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_
            "page__url", "page__host", "source__name", "category__name", "category__slug")
 
 
-def _public(ids: set[int]) -> dict[int, Snapshot]:
+def _public(ids: set[int], full: bool = False) -> dict[int, Snapshot]:
     if not ids:
         return {}
-    rows = (Snapshot.objects.public().filter(pk__in=ids)
-            .select_related("page", "source", "category")
-            .only(*_LISTED))
+    rows = Snapshot.objects.public().filter(pk__in=ids).select_related("page", "source", "category")
+    if not full:
+        rows = rows.only(*_LISTED)
     return {s.pk: s for s in rows}
 
 
