@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .api.app import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("kuaizhao.archive.urls")),
 ]
 

@@ -149,17 +149,17 @@ def test_malformed_queries_get_a_clear_answer_not_a_server_error(archive, index_
         response = client.get("/search", {"q": q})
         assert response.status_code == 400 and message in response.content.decode()
         problem = client.get("/api/search", {"q": q})
-        assert problem.status_code == 400 and problem.json()["error"]["code"] == "bad-query"
-        assert message in problem.json()["error"]["message"]
+        assert problem.status_code == 400 and problem.json()["code"] == "bad-query"
+        assert message in problem.json()["detail"] and problem.headers["Content-Type"] == "application/problem+json"
     assert client.get("/search", {"q": "x", "page": "abc"}).status_code == 400
-    assert client.get("/api/search", {"q": "x", "sort": "random"}).json()["error"]["code"] == "bad-parameter"
+    assert client.get("/api/search", {"q": "x", "sort": "random"}).json()["code"] == "bad-parameter"
 
 
 def test_without_an_index_search_says_so(client, db, settings, tmp_path):
     settings.INDEX_DIR = tmp_path / "nothing-here"
     response = client.get("/search", {"q": "英拉"})
     assert response.status_code == 503 and "搜索暂时不可用" in response.content.decode()
-    assert client.get("/api/search", {"q": "英拉"}).json()["error"]["code"] == "search-unavailable"
+    assert client.get("/api/search", {"q": "英拉"}).json()["code"] == "search-unavailable"
     with pytest.raises(SearchUnavailable):
         service.search("英拉")
 

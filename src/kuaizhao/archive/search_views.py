@@ -1,10 +1,10 @@
-"""The search page and its JSON twin. Query language: kuaizhao.search.query (shown on the page)."""
+"""The search page (its JSON twin is /api/search, kuaizhao.api). Query language: kuaizhao.search.query."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -97,27 +97,3 @@ def search(request: HttpRequest) -> HttpResponse:
         feeds=feeds.alternates("search", f"搜索：{text}", query=text),
     )
     return render(request, "archive/search.html", context)
-
-
-def _problem(status: int, code: str, message: str, **extra: object) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
-@require_safe
-def api_search(request: HttpRequest) -> HttpResponse:
-    """GET /api/search?q=…&sort=relevance|time&page=1&per_page=10 → JSON."""
-    try:
-        text, sort, page, per_page = _params(request)
-    except _BadParameter as e:
-        return _problem(400, "bad-parameter", str(e))
-    if not text:
-        return _problem(400, "empty-query", "缺少检索式：/api/search?q=…")
-    try:
-        found = service.search(text, sort=sort, page=page, per_page=per_page)
-    except QueryError as e:
-        return _problem(400, "bad-query", e.message, at=e.at)
-    except SearchUnavailable:
-        return _problem(503, "search-unavailable", UNAVAILABLE)
-    base = request.build_absolute_uri("/")
-    return JsonResponse(service.as_json(found, base), json_dumps_params={"ensure_ascii": False})

@@ -20,7 +20,6 @@ urlpatterns = [
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
-    path("api/search", search_views.api_search, name="api-search"),
     path("about/", views.about, name="about"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),
 ]

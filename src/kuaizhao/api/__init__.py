@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): snapshots, pages with their captures, categories, sources, search."""

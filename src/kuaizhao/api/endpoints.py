@@ -1,0 +1,234 @@
+"""The API's endpoints. Every snapshot comes through `Snapshot.objects.public()` (directly, or via
+the search service, which loads hits through it), so a takedown holds here as everywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+
+from ..archive import links
+from ..archive.models import Capture, Category, Page, Snapshot, Source
+from ..crawl.canonical import canonical_url
+from ..exceptions import QueryError, SearchUnavailable
+from ..search import service
+from ..search.engine import MAX_PAGE
+from . import cursor, ratelimit
+from .problems import COMMON, Problem, ProblemError
+from .schemas import (
+    CaptureOut,
+    CategoryOut,
+    PageList,
+    PageOut,
+    SearchOut,
+    SnapshotList,
+    SnapshotOut,
+    SnapshotSummary,
+    SourceOut,
+)
+
+router = Router()
+
+Limit = Query(20, ge=1, le=100, description="items per page (1–100)")
+
+
+def _abs(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _summary(request: HttpRequest, s: Snapshot) -> dict:
+    return {
+        "id": s.pk, "url": _abs(request, links.path("archive:snapshot", s.pk)), "original_url": s.page.url,
+        "title": s.title, "lead": s.lead_line, "published": s.published_at, "captured": s.captured_at,
+        "site": s.site_label, "source_name": s.source_name or None,
+        "category": s.category.name if s.category_id else None,
+    }
+
+
+def _next(request: HttpRequest, next_cursor: str | None) -> str | None:
+    if next_cursor is None:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = next_cursor
+    return _abs(request, request.path + "?" + params.urlencode())
+
+
+def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict:
+    return {
+        "id": c.pk, "url": c.url, "fetched_at": c.fetched_at, "http_status": c.http_status,
+        "content_type": c.content_type, "payload_sha256": c.payload_sha256, "payload_length": c.payload_length,
+        "outcome": c.outcome, "reason": c.reason, "snapshot": snapshot_of.get(c.pk),
+    }
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+
+@router.get("/snapshots", response={200: SnapshotList, **COMMON}, tags=["snapshots"],
+            summary="Current snapshots, newest first")
+def list_snapshots(
+    request: HttpRequest,
+    category: str | None = Query(None, description="category URL name or name, e.g. world or 国际"),
+    source: int | None = Query(None, description="source id (see /api/sources)"),
+    since: datetime | None = Query(None, description="only snapshots published (else captured) at or after this time"),
+    cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
+    limit: int = Limit,
+) -> dict:
+    qs = (Snapshot.objects.public().current().select_related("page", "source", "category")
+          .defer("html").newest_first())
+    if category:
+        cat = Category.objects.filter(Q(slug=category) | Q(name=category)).first()
+        if cat is None:
+            raise ProblemError(400, "bad-parameter", f"没有这个类别：{category}")
+        qs = qs.filter(category=cat)
+    if source is not None:
+        qs = qs.filter(source_id=source)
+    if since is not None:
+        qs = qs.filter(sort_time__gte=since)
+    if cursor_:
+        qs = qs.filter(cursor.after(cursor_))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = cursor.encode(rows[-1].sort_time, rows[-1].pk) if more else None
+    return {"items": [_summary(request, s) for s in rows], "next_cursor": next_cursor,
+            "next": _next(request, next_cursor)}
+
+
+@router.get("/snapshots/{snapshot_id}", response={200: SnapshotOut, **COMMON}, tags=["snapshots"],
+            summary="One snapshot: the extracted article, its attribution and its capture")
+def get_snapshot(request: HttpRequest, snapshot_id: int) -> dict:
+    try:
+        s = Snapshot.objects.public().select_related("page", "source", "category", "capture").get(pk=snapshot_id)
+    except Snapshot.DoesNotExist:
+        raise Http404(f"没有快照 {snapshot_id}，或它已被删除") from None
+    versions = list(Snapshot.objects.public().filter(page=s.page_id).order_by("captured_at", "pk")
+                    .values_list("pk", flat=True))
+    return _summary(request, s) | {
+        "text": s.text, "html": s.html, "authors": list(s.authors or []), "editor": s.editor,
+        "reposted_from": s.reposted_from, "original_title": s.original_title, "published_raw": s.published_raw,
+        "published_precision": s.published_precision, "updated": s.updated_at, "content_hash": s.content_hash,
+        "page": s.page_id, "raw_url": _abs(request, links.path("archive:raw", s.pk)),
+        "capture": _capture(s.capture, {s.capture_id: s.pk}), "versions": versions,
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def _visible_pages():
+    """Pages with a public snapshot, or with none at all (fetches that found no article).
+
+    A page whose every snapshot was taken down is hidden with them: its captures would say what
+    was there and when."""
+    snapshots = Snapshot.objects.filter(page=OuterRef("pk"))
+    public = Snapshot.objects.public().filter(page=OuterRef("pk"))
+    return Page.objects.filter(Q(Exists(public)) | ~Q(Exists(snapshots))).select_related("source")
+
+
+def _pages_out(pages: list[Page]) -> list[dict]:
+    ids = [p.pk for p in pages]
+    public = list(Snapshot.objects.public().filter(page_id__in=ids).order_by("captured_at", "pk")
+                  .values_list("pk", "page_id", "capture_id"))
+    hidden = set(Snapshot.objects.filter(page_id__in=ids).exclude(pk__in=[p for p, _, _ in public])
+                 .values_list("capture_id", flat=True))
+    snapshot_of = {capture: pk for pk, _, capture in public}
+    captures: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for c in Capture.objects.filter(page_id__in=ids).order_by("fetched_at", "pk"):
+        if c.pk not in hidden:  # the fetch that made a taken-down snapshot goes with it
+            captures[c.page_id].append(_capture(c, snapshot_of))
+    snapshots: dict[int, list[int]] = {pk: [] for pk in ids}
+    for pk, page_id, _ in public:
+        snapshots[page_id].append(pk)
+    return [{
+        "id": p.pk, "url": p.url, "host": p.host, "source": p.source.name if p.source_id else None,
+        "status": p.status, "first_seen": p.first_seen, "last_fetched": p.last_fetched, "last_seen": p.last_seen,
+        "latest_snapshot": p.latest_snapshot_id if p.latest_snapshot_id in snapshots[p.pk] else None,
+        "snapshots": snapshots[p.pk], "captures": captures[p.pk],
+    } for p in pages]
+
+
+@router.get("/pages", response={200: PageList, **COMMON}, tags=["pages"],
+            summary="Archived pages (URLs) with every capture, newest first")
+def list_pages(
+    request: HttpRequest,
+    url: str | None = Query(None, description="only this URL (as fetched or canonical)"),
+    host: str | None = Query(None, description="only pages on this host"),
+    cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
+    limit: int = Limit,
+) -> dict:
+    qs = _visible_pages().order_by("-first_seen", "-pk")
+    if url:
+        qs = qs.filter(Q(url=url) | Q(url=canonical_url(url)) | Q(captures__url=url)).distinct()
+    if host:
+        qs = qs.filter(host=host.lower())
+    if cursor_:
+        qs = qs.filter(cursor.after(cursor_, "first_seen"))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = cursor.encode(rows[-1].first_seen, rows[-1].pk) if more else None
+    return {"items": _pages_out(rows), "next_cursor": next_cursor, "next": _next(request, next_cursor)}
+
+
+@router.get("/pages/{page_id}", response={200: PageOut, **COMMON}, tags=["pages"],
+            summary="One page with every capture")
+def get_page(request: HttpRequest, page_id: int) -> dict:
+    page = _visible_pages().filter(pk=page_id).first()
+    if page is None:
+        raise Http404(f"没有页面 {page_id}，或它的快照已被删除")
+    return _pages_out([page])[0]
+
+
+# --- categories and sources -------------------------------------------------------------------------
+
+
+@router.get("/categories", response={200: list[CategoryOut]}, tags=["categories"], summary="Categories")
+def list_categories(request: HttpRequest) -> list[dict]:
+    return [{"slug": c.slug, "name": c.name, "url": _abs(request, links.path("archive:category", c.slug)),
+             "feed": _abs(request, links.path("archive:category-rss", c.slug))} for c in Category.objects.all()]
+
+
+@router.get("/sources", response={200: list[SourceOut]}, tags=["sources"], summary="Configured news sources")
+def list_sources(request: HttpRequest) -> list[dict]:
+    counts = dict(Snapshot.objects.public().current().values("source_id").annotate(n=Count("pk"))
+                  .values_list("source_id", "n"))
+    return [{"id": s.pk, "name": s.name, "homepage": s.homepage, "snapshots": counts.get(s.pk, 0),
+             "url": _abs(request, links.path("archive:source", s.pk)),
+             "feed": _abs(request, links.path("archive:source-rss", s.pk))} for s in Source.objects.order_by("name")]
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+@router.get("/search", response={200: SearchOut, 400: Problem, 429: Problem, 503: Problem}, tags=["search"],
+            summary="Full-text search (the query language of /search)")
+def search(
+    request: HttpRequest,
+    q: str = Query(..., min_length=1, max_length=500, description='query, e.g. 泰国 总理 or "解散国会" site:xinhuanet.com'),
+    sort: Literal["relevance", "time"] = Query("relevance"),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    per_page: int | None = Query(None, ge=1, le=50),
+) -> dict:
+    ratelimit.check(request, "search", settings.API_SEARCH_PER_MINUTE)
+    text = q.strip()
+    if not text:
+        raise ProblemError(400, "bad-parameter", "缺少检索式：/api/search?q=…")
+    try:
+        found = service.search(text, sort=sort, page=page, per_page=per_page)
+    except QueryError as e:
+        raise ProblemError(400, "bad-query", e.message, at=e.at) from None
+    except SearchUnavailable:
+        raise ProblemError(503, "search-unavailable", "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。") from None
+    out = service.as_json(found, _abs(request, "/"))
+    params = {"q": text, "sort": sort, "page": found.results.page + 1}
+    if per_page:
+        params["per_page"] = per_page
+    out["next"] = _abs(request, request.path + "?" + urlencode(params)) if found.results.has_next else None
+    return out
+
