@@ -127,3 +127,30 @@ def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen[str] | N
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kuaizhao demo` exactly as `make demo` runs it, on free ports, in a throwaway data dir.
+
+    One per test session: the tests that use it (browser walks, API fuzzing) only read."""
+    import signal
+    import sys
+
+    port, site_port = free_port(), free_ports(3)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(KUAIZHAO_DATA_DIR=str(tmp_path_factory.mktemp("demo") / "var"), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kuaizhao", "demo", "--port", str(port), "--site-port", str(site_port),
+         "--articles", "120"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except Exception:  # noqa: BLE001
+            os.killpg(proc.pid, signal.SIGKILL)

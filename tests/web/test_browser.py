@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, free_ports, wait_for_http
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -19,31 +18,6 @@ def chromium_or_skip() -> None:
     if os.environ.get("CI"):
         pytest.fail("/usr/bin/chromium is missing in CI (make test installs it: scripts/system-deps.sh)")
     pytest.skip("Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-
-
-@pytest.fixture
-def demo_archive(tmp_path):
-    """`kuaizhao demo` exactly as `make demo` runs it, on free ports, in a throwaway data dir."""
-    import subprocess
-    import sys
-
-    port, site_port = free_port(), free_ports(3)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(KUAIZHAO_DATA_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kuaizhao", "demo", "--port", str(port), "--site-port", str(site_port),
-         "--articles", "120"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except Exception:  # noqa: BLE001
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.mark.browser

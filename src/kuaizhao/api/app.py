@@ -14,7 +14,20 @@ from .. import __version__
 from . import problems
 from .endpoints import router
 
-api = NinjaAPI(
+class _Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
+        """django-ninja documents every response as application/json; errors are problem+json."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = _Api(
     title="快照 Kuaizhao API",
     version=__version__,
     description=(

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
+from django.utils.timezone import is_aware, make_aware
 from ninja import Query, Router
 
 from ..archive import links
@@ -58,6 +59,16 @@ def _next(request: HttpRequest, next_cursor: str | None) -> str | None:
     return _abs(request, request.path + "?" + params.urlencode())
 
 
+def _iso_time(value: str, name: str) -> datetime:
+    """An ISO 8601 time (a bare date or a time without offset is read in the site's time zone).
+    Stricter than pydantic, which would also take a number of seconds."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ProblemError(400, "bad-parameter", f"{name} 应为 ISO 8601 时间，如 2026-01-17T08:00:00+08:00") from None
+    return when if is_aware(when) else make_aware(when)
+
+
 def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict:
     return {
         "id": c.pk, "url": c.url, "fetched_at": c.fetched_at, "http_status": c.http_status,
@@ -75,7 +86,8 @@ def list_snapshots(
     request: HttpRequest,
     category: str | None = Query(None, description="category URL name or name, e.g. world or 国际"),
     source: int | None = Query(None, description="source id (see /api/sources)"),
-    since: datetime | None = Query(None, description="only snapshots published (else captured) at or after this time"),
+    since: str | None = Query(None, description="only snapshots published (else captured) at or after this "
+                              "ISO 8601 time, e.g. 2026-01-17T08:00:00+08:00", format="date-time"),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
 ) -> dict:
@@ -89,7 +101,7 @@ def list_snapshots(
     if source is not None:
         qs = qs.filter(source_id=source)
     if since is not None:
-        qs = qs.filter(sort_time__gte=since)
+        qs = qs.filter(sort_time__gte=_iso_time(since, "since"))
     if cursor_:
         qs = qs.filter(cursor.after(cursor_))
     rows = list(qs[: limit + 1])
@@ -164,7 +176,11 @@ def list_pages(
 ) -> dict:
     qs = _visible_pages().order_by("-first_seen", "-pk")
     if url:
-        qs = qs.filter(Q(url=url) | Q(url=canonical_url(url)) | Q(captures__url=url)).distinct()
+        try:
+            canonical = canonical_url(url)
+        except ValueError:  # not an http(s) URL: it can only match as given (it will not)
+            canonical = url
+        qs = qs.filter(Q(url=url) | Q(url=canonical) | Q(captures__url=url)).distinct()
     if host:
         qs = qs.filter(host=host.lower())
     if cursor_:
