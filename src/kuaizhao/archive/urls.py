@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, search_views, views
+from . import feeds, search_views, views, wayback
 
 app_name = "archive"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
+    path("cdx", wayback.cdx, name="cdx"),
+    path("timemap/link/<path:url>", wayback.timemap, name="timemap"),
+    path("timegate/<path:url>", wayback.timegate, name="timegate"),
     path("about/", views.about, name="about"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from ..extract.decode import decode
 from ..search import service as search_service
-from . import feeds
+from . import feeds, wayback
 from .models import Category, Snapshot, Source
 from .warc import WarcPointer, WarcStore
 
@@ -94,11 +94,12 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(Snapshot.objects.public().filter(page=snap.page).order_by("captured_at")
                    .only("pk", "title", "captured_at"))
     phrases, related = search_service.related(snap)
-    return render(request, "archive/snapshot.html", {
+    response = render(request, "archive/snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
         "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })
+    return wayback.snapshot_headers(request, response, snap)
 
 
 def _stored(snap: Snapshot):

@@ -1,0 +1,204 @@
+"""What web-archive tools ask of an archive: a CDX capture index and Memento (RFC 7089).
+
+One memento per archived version: each public snapshot, dated by the fetch that first saw its
+content (refetches that found the same content are not repeated; they add no version). Everything
+comes through `Snapshot.objects.public()`, so a taken-down version is in neither the CDX answer
+nor any TimeMap, and a TimeGate never leads to it.
+
+CDX follows the Wayback CDX server: `/cdx?url=…&matchType=exact|prefix|host&from=&to=&limit=&output=json`,
+fields urlkey (SURT), timestamp (14 digits, UTC), original, mimetype, statuscode, digest, length.
+`digest` is the payload digest as our WARC records state it (`sha256:<base32>`), `length` the
+compressed length of the WARC record, as in Wayback's CDX files.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote, urlsplit
+
+import surt
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_safe
+
+from . import links
+from .models import Snapshot
+
+CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+MATCH_TYPES = ("exact", "prefix", "host")
+LINK_FORMAT = "application/link-format"
+MAX_LIMIT = 10_000
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def urlkey(url: str) -> str:
+    """The SURT form Wayback sorts and matches by: com,example)/path?query."""
+    return surt.surt(url)
+
+
+def timestamp14(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+
+
+def http_date(when: datetime) -> str:
+    return format_datetime(when.astimezone(UTC), usegmt=True)
+
+
+def _mementos(url: str, match: str = "exact"):
+    """Public snapshots of pages matching `url`, oldest first, with what the CDX line needs."""
+    qs = Snapshot.objects.public().select_related("page", "capture")
+    if match == "exact":
+        # Django hands us the path percent-decoded; pages keep URLs as fetched (often encoded).
+        forms = list(dict.fromkeys([url, quote(url, safe=_URL_SAFE)]))
+        qs = qs.filter(Q(page__url__in=forms) | Q(capture__url__in=forms))
+    elif match == "prefix":
+        qs = qs.filter(Q(page__url__startswith=url) | Q(capture__url__startswith=url))
+    else:  # host
+        host = urlsplit(url if "//" in url else f"http://{url}").hostname or ""
+        qs = qs.filter(page__host=host.lower())
+    return qs.only("pk", "page__url", "capture__url", "capture__fetched_at", "capture__content_type",
+                   "capture__http_status", "capture__payload_sha256", "capture__warc_length",
+                   "captured_at").order_by("capture__fetched_at", "pk")
+
+
+def _digest(sha256_hex: str) -> str:
+    return "sha256:" + base64.b32encode(bytes.fromhex(sha256_hex)).decode("ascii") if sha256_hex else "-"
+
+
+def _cdx_row(s: Snapshot) -> list[str]:
+    c = s.capture
+    return [urlkey(c.url), timestamp14(c.fetched_at), c.url, c.content_type or "-", str(c.http_status),
+            _digest(c.payload_sha256), str(c.warc_length) if c.warc_length else "-"]
+
+
+def _timestamp_bound(value: str, upper: bool) -> str | None:
+    """A 1–14 digit CDX time bound, padded the way Wayback pads it (from: …000000, to: …999999)."""
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 14:
+        raise ValueError(f"时间应为 1 到 14 位数字（yyyyMMddhhmmss 的前缀）：{value}")
+    return value.ljust(14, "9" if upper else "0")
+
+
+def _text(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def cdx(request: HttpRequest) -> HttpResponse:
+    url = request.GET.get("url", "").strip()
+    if not url:
+        return _text(400, "缺少 url 参数：/cdx?url=http://example.com/page")
+    match = request.GET.get("matchType", "exact")
+    if url.endswith("*") and match == "exact":  # Wayback's shorthand for a prefix query
+        url, match = url[:-1], "prefix"
+    if match not in MATCH_TYPES:
+        return _text(400, f"matchType 只能是 {'、'.join(MATCH_TYPES)}")
+    if "//" not in url and match != "host":
+        url = "http://" + url
+    try:
+        low = _timestamp_bound(request.GET.get("from", ""), upper=False)
+        high = _timestamp_bound(request.GET.get("to", ""), upper=True)
+        limit = int(request.GET.get("limit", MAX_LIMIT))
+    except ValueError as e:
+        return _text(400, str(e) if "时间" in str(e) else "limit 应为数字")
+    rows = []
+    for s in _mementos(url, match).iterator(chunk_size=1000):
+        row = _cdx_row(s)
+        if (low and row[1] < low) or (high and row[1] > high):
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: (r[0], r[1]))  # Wayback order: by urlkey, then time
+    rows = rows[: max(0, min(limit, MAX_LIMIT))]
+    if request.GET.get("output") == "json":
+        body = json.dumps([list(CDX_FIELDS), *rows], ensure_ascii=False) if rows else "[]"
+        return HttpResponse(body, content_type="application/json")
+    return HttpResponse("".join(" ".join(r) + "\n" for r in rows), content_type="text/plain; charset=utf-8")
+
+
+# --- Memento --------------------------------------------------------------------------------------
+
+
+def _original(path_url: str, request: HttpRequest) -> str:
+    """The URL embedded in a /timemap/link/<url> path. Proxies and clients may squeeze the
+    scheme's `//` to `/`; the query string belongs to the embedded URL."""
+    url = path_url
+    for scheme in ("http:/", "https:/"):
+        if url.startswith(scheme) and not url.startswith(scheme + "/"):
+            url = scheme + "/" + url[len(scheme):]
+    if "//" not in url:
+        url = "http://" + url
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return url
+
+
+def memento_links(request: HttpRequest, original: str) -> tuple[str, str]:
+    """Absolute TimeMap and TimeGate URIs of an original URL."""
+    return (request.build_absolute_uri(links.path("archive:timemap", "") + original),
+            request.build_absolute_uri(links.path("archive:timegate", "") + original))
+
+
+def snapshot_headers(request: HttpRequest, response: HttpResponse, snap: Snapshot) -> HttpResponse:
+    """Memento headers on a snapshot page: it is a memento of its page's URL."""
+    original = snap.page.url
+    timemap, timegate = memento_links(request, original)
+    response["Memento-Datetime"] = http_date(snap.capture.fetched_at)
+    response["Link"] = (f'<{original}>; rel="original", <{timemap}>; rel="timemap"; type="{LINK_FORMAT}", '
+                        f'<{timegate}>; rel="timegate"')
+    return response
+
+
+def _not_archived(original: str) -> HttpResponse:
+    return _text(404, f"本站没有 {original} 的存档")
+
+
+@require_safe
+def timemap(request: HttpRequest, url: str) -> HttpResponse:
+    original = _original(url, request)
+    mementos = list(_mementos(original))
+    if not mementos:
+        return _not_archived(original)
+    self_uri, timegate = memento_links(request, original)
+    first, last = mementos[0].capture.fetched_at, mementos[-1].capture.fetched_at
+    lines = [
+        f'<{original}>; rel="original"',
+        f'<{self_uri}>; rel="self"; type="{LINK_FORMAT}"; from="{http_date(first)}"; until="{http_date(last)}"',
+        f'<{timegate}>; rel="timegate"',
+    ]
+    for i, s in enumerate(mementos):
+        rel = " ".join([*(["first"] if i == 0 else []), *(["last"] if i == len(mementos) - 1 else []), "memento"])
+        uri = request.build_absolute_uri(links.path("archive:snapshot", s.pk))
+        lines.append(f'<{uri}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"')
+    return HttpResponse(",\n".join(lines) + "\n", content_type=LINK_FORMAT)
+
+
+@require_safe
+def timegate(request: HttpRequest, url: str) -> HttpResponse:
+    """302 to the memento closest to Accept-Datetime (the latest without one)."""
+    original = _original(url, request)
+    wanted_header = request.headers.get("Accept-Datetime")
+    wanted = None
+    if wanted_header:
+        try:
+            wanted = parsedate_to_datetime(wanted_header)
+        except (TypeError, ValueError):
+            wanted = None
+        if wanted is None or wanted.tzinfo is None:
+            return _text(400, f"Accept-Datetime 应为 RFC 1123 时间，如 Thu, 01 Jan 2026 00:00:00 GMT：{wanted_header}")
+    mementos = list(_mementos(original))
+    if not mementos:
+        response = _not_archived(original)
+    else:
+        if wanted is None:
+            best = mementos[-1]
+        else:
+            best = min(mementos, key=lambda s: (abs((s.capture.fetched_at - wanted).total_seconds()), -s.pk))
+        response = HttpResponseRedirect(request.build_absolute_uri(links.path("archive:snapshot", best.pk)))
+    timemap_uri, _ = memento_links(request, original)
+    response["Vary"] = "accept-datetime"
+    response["Link"] = f'<{original}>; rel="original", <{timemap_uri}>; rel="timemap"; type="{LINK_FORMAT}"'
+    return response

@@ -1,0 +1,116 @@
+"""CDX and Memento, field by field, against what the archive holds (and never a taken-down version)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from kuaizhao.archive.models import Snapshot, TakedownState
+from kuaizhao.archive.services import set_takedown
+
+from .conftest import T0
+
+URL = "http://hx.example.cn/gn/2026-01/17/content_9.htm"
+
+
+def gmt(when: datetime) -> str:
+    return format_datetime(when.astimezone(UTC), usegmt=True)
+
+
+@pytest.fixture
+def versions(archive):
+    """Three versions of one page (and an unchanged refetch), plus another page on the host."""
+    archive.add("第一版", url=URL, text="第一版正文。", when=T0)
+    archive.add("第一版", url=URL, text="第一版正文。", when=T0 + timedelta(hours=1))  # unchanged: no new version
+    archive.add("第二版", url=URL, text="第二版正文。", when=T0 + timedelta(days=1))
+    archive.add("第三版", url=URL, text="第三版正文。", when=T0 + timedelta(days=2))
+    archive.add("别的新闻", url="http://hx.example.cn/gn/2026-01/18/content_1.htm", text="别的。",
+                when=T0 + timedelta(days=3))
+    return list(Snapshot.objects.filter(page__url=URL).select_related("capture").order_by("captured_at"))
+
+
+def test_cdx_json_fields(client, versions):
+    rows = client.get("/cdx", {"url": URL, "output": "json"}).json()
+    assert rows[0] == ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+    assert len(rows) == 4
+    for row, snap in zip(rows[1:], versions, strict=True):
+        c = snap.capture
+        assert row[0] == "cn,example,hx)/gn/2026-01/17/content_9.htm"
+        assert row[1] == c.fetched_at.astimezone(UTC).strftime("%Y%m%d%H%M%S") and len(row[1]) == 14
+        assert row[2] == URL and row[3] == "text/html" and row[4] == "200"
+        assert row[5] == "sha256:" + base64.b32encode(bytes.fromhex(c.payload_sha256)).decode()
+        assert row[6] == str(c.warc_length)
+    assert [r[1] for r in rows[1:]] == sorted(r[1] for r in rows[1:])
+
+
+def test_cdx_text_output_match_types_and_time_bounds(client, versions):
+    lines = client.get("/cdx", {"url": URL}).content.decode().splitlines()
+    assert len(lines) == 3 and all(len(line.split(" ")) == 7 for line in lines)
+    host = client.get("/cdx", {"url": "hx.example.cn", "matchType": "host", "output": "json"}).json()
+    assert len(host) == 5
+    prefix = client.get("/cdx", {"url": "http://hx.example.cn/gn/2026-01/", "matchType": "prefix"}).content
+    assert len(prefix.decode().splitlines()) == 4
+    assert len(client.get("/cdx", {"url": "http://hx.example.cn/gn/*"}).content.decode().splitlines()) == 4
+    day2 = (T0 + timedelta(days=1)).strftime("%Y%m%d")
+    bounded = client.get("/cdx", {"url": URL, "from": day2, "to": day2, "output": "json"}).json()
+    assert [r[1][:8] for r in bounded[1:]] == [day2]
+    assert client.get("/cdx", {"url": URL, "limit": "1"}).content.decode().count("\n") == 1
+    assert client.get("/cdx", {"url": "http://nowhere.example/", "output": "json"}).json() == []
+    assert client.get("/cdx").status_code == 400
+    assert client.get("/cdx", {"url": URL, "from": "2026-01"}).status_code == 400
+    assert client.get("/cdx", {"url": URL, "matchType": "domainish"}).status_code == 400
+
+
+def test_snapshot_pages_are_mementos(client, versions):
+    snap = versions[1]
+    response = client.get(f"/snapshot/{snap.pk}/")
+    assert response["Memento-Datetime"] == gmt(snap.capture.fetched_at)
+    link = response["Link"]
+    assert f'<{URL}>; rel="original"' in link
+    assert f'<http://testserver/timemap/link/{URL}>; rel="timemap"; type="application/link-format"' in link
+    assert f'<http://testserver/timegate/{URL}>; rel="timegate"' in link
+
+
+def test_timemap(client, versions):
+    response = client.get(f"/timemap/link/{URL}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/link-format"
+    entries = [e.strip() for e in response.content.decode().strip().split(",\n")]
+    assert entries[0] == f'<{URL}>; rel="original"'
+    first, last = versions[0].capture.fetched_at, versions[-1].capture.fetched_at
+    assert entries[1] == (f'<http://testserver/timemap/link/{URL}>; rel="self"; type="application/link-format"; '
+                          f'from="{gmt(first)}"; until="{gmt(last)}"')
+    assert entries[2] == f'<http://testserver/timegate/{URL}>; rel="timegate"'
+    rels = ["first memento", "memento", "last memento"]
+    for entry, snap, rel in zip(entries[3:], versions, rels, strict=True):
+        assert entry == (f'<http://testserver/snapshot/{snap.pk}/>; rel="{rel}"; '
+                         f'datetime="{gmt(snap.capture.fetched_at)}"')
+    # a client that squeezed the scheme's slashes gets the same answer
+    assert client.get(f"/timemap/link/{URL.replace('http://', 'http:/')}").content == response.content
+    assert client.get("/timemap/link/http://nowhere.example/").status_code == 404
+
+
+def test_timegate_redirects_to_the_closest_memento(client, versions):
+    wanted = versions[1].capture.fetched_at + timedelta(hours=3)
+    response = client.get(f"/timegate/{URL}", HTTP_ACCEPT_DATETIME=gmt(wanted))
+    assert response.status_code == 302 and response["Location"].endswith(f"/snapshot/{versions[1].pk}/")
+    assert response["Vary"] == "accept-datetime"
+    assert f'<{URL}>; rel="original"' in response["Link"] and 'rel="timemap"' in response["Link"]
+    early = client.get(f"/timegate/{URL}", HTTP_ACCEPT_DATETIME="Mon, 01 Jan 1990 00:00:00 GMT")
+    assert early["Location"].endswith(f"/snapshot/{versions[0].pk}/")
+    latest = client.get(f"/timegate/{URL}")
+    assert latest["Location"].endswith(f"/snapshot/{versions[-1].pk}/")
+    assert client.get(f"/timegate/{URL}", HTTP_ACCEPT_DATETIME="yesterday").status_code == 400
+
+
+def test_taken_down_versions_are_not_mementos(client, versions):
+    set_takedown([versions[1].pk], TakedownState.TAKEN_DOWN)
+    rows = client.get("/cdx", {"url": URL, "output": "json"}).json()
+    assert len(rows) == 3
+    timemap = client.get(f"/timemap/link/{URL}").content.decode()
+    assert f"/snapshot/{versions[1].pk}/" not in timemap
+    near = versions[1].capture.fetched_at
+    response = client.get(f"/timegate/{URL}", HTTP_ACCEPT_DATETIME=gmt(near))
+    assert not response["Location"].endswith(f"/snapshot/{versions[1].pk}/")
