@@ -12,7 +12,10 @@ STAMP  := $(VENV)/.installed-stamp
 demo: $(STAMP)
 	$(BIN)/kuaizhao demo
 
-test: $(STAMP) system-deps
+# pywb (the replay test's peer) pins old redis and gevent: it gets a virtualenv of its own.
+PYWB   := .venv-pywb/bin/wb-manager
+
+test: $(STAMP) system-deps $(PYWB)
 	$(BIN)/python -m pytest
 	@if [ -n "$$KUAIZHAO_TEST_DATABASE_URL" ]; then \
 	  echo "== the whole suite again, on PostgreSQL ($$KUAIZHAO_TEST_DATABASE_URL) =="; \
@@ -31,6 +34,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+$(PYWB):
+	$(PYTHON) -m venv .venv-pywb
+	.venv-pywb/bin/python -m pip install --quiet --upgrade pip
+	.venv-pywb/bin/python -m pip install --quiet 'pywb>=2.8'
+
 # Browser tests drive Debian's chromium; CJK fonts keep Chinese text from rendering as boxes.
 system-deps:
 	@./scripts/system-deps.sh
@@ -40,4 +48,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info test-artifacts
+	rm -rf $(VENV) .venv-pywb build *.egg-info test-artifacts

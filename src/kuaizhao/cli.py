@@ -376,3 +376,8 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kuaizhao manage", *args])
+
+
+from .transfer.commands import warc  # noqa: E402 (registered last: it imports nothing from here at load)
+
+main.add_command(warc)

@@ -190,6 +190,22 @@ class WarcStore:
         return recovered
 
 
+def member_length(f: io.BufferedReader, offset: int) -> int:
+    """Length of the gzip member (one WARC record) starting at `offset`; 0 if none is complete."""
+    f.seek(offset)
+    used = 0
+    decompressor = zlib.decompressobj(31)
+    while chunk := f.read(1 << 16):
+        try:
+            decompressor.decompress(chunk)
+        except zlib.error:
+            return 0
+        if decompressor.eof:
+            return used + len(chunk) - len(decompressor.unused_data)
+        used += len(chunk)
+    return 0
+
+
 def complete_length(path: Path) -> int:
     """Bytes of `path` made of complete gzip members (each WARC record is one member)."""
     end = pos = 0
