@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "ninja",  # its docs page then uses the bundled Swagger UI, not a CDN
     "kuaizhao.archive",
 ]

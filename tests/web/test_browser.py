@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,15 @@ def test_demo_archive_in_chromium(demo_archive, artifacts):
 
                 page.goto(demo_archive + "/")
                 expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+                # Landmarks, and a keyboard user's first Tab offers to skip to the content.
+                for role in ("banner", "main", "contentinfo", "search"):
+                    expect(page.get_by_role(role).first).to_be_attached()
+                page.keyboard.press("Tab")
+                expect(page.locator("a.skip")).to_be_focused()
+                expect(page.locator("a.skip")).to_be_visible()
+                page.keyboard.press("Enter")
+                assert page.url.endswith("#main")
+                expect(page.locator('head link[rel="alternate"][type="application/atom+xml"]')).to_have_count(1)
                 expect(page.get_by_role("navigation", name="新闻类别")).to_contain_text("国际")
                 expect(page.locator("section.latest li.item").first).to_be_visible()
                 page.screenshot(path=str(artifacts / f"home-{width}.png"), full_page=width == 390)
@@ -64,6 +73,18 @@ def test_demo_archive_in_chromium(demo_archive, artifacts):
                 expect(related.locator("p.excerpt mark").first).to_be_visible()
                 expect(page.locator("section.more h2")).to_have_text("更多关于财经的资讯")
                 page.screenshot(path=str(artifacts / f"snapshot-{width}.png"), full_page=True)
+                # a Memento of its original URL
+                headers = page.request.get(page.url).headers
+                assert headers["memento-datetime"].endswith("GMT") and 'rel="timemap"' in headers["link"]
+
+                # Related coverage leads to another snapshot with its own blocks.
+                first_title = page.locator("article.snapshot h1").inner_text()
+                related.locator("li.item a.title").first.click()
+                expect(page.locator("article.snapshot h1")).to_be_visible()
+                assert page.locator("article.snapshot h1").inner_text() != first_title
+                expect(page.locator("section.notice")).to_contain_text("如有侵权请联系我们进行删除")
+                page.screenshot(path=str(artifacts / f"related-{width}.png"))
+                page.go_back()
 
                 assert not failed, f"our own pages requested something that failed: {failed}"
 
@@ -88,6 +109,18 @@ def test_demo_archive_in_chromium(demo_archive, artifacts):
                     expect(page.get_by_role("complementary", name="筛选")).to_contain_text("类别")
                 assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
                 page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
+                # The query as a feed: announced in <head>, linked on the page, parseable.
+                alternate = page.locator('head link[rel="alternate"][type="application/rss+xml"]')
+                expect(alternate).to_have_attribute("href", re.compile(r"^/search/feed\?q="))
+                with page.expect_response(re.compile(r"/search/feed\?q=")) as feed_response:
+                    page.locator("p.feed-links").get_by_role("link", name="RSS").click()
+                feed = feed_response.value
+                assert feed.status == 200 and feed.headers["content-type"].startswith("application/rss+xml")
+                import feedparser
+
+                parsed = feedparser.parse(feed.body())
+                assert not parsed.bozo and parsed.entries and "经济" in parsed.feed.title
+                page.go_back()
                 page.get_by_role("link", name="时间").click()
                 expect(page.locator("p.sorts strong")).to_have_text("时间")
                 page.locator("li.hit a.title").first.click()

@@ -1,6 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import feeds, search_views, views, wayback
+from . import feeds, search_views, sitemaps, views, wayback
 
 app_name = "archive"
 urlpatterns = [
@@ -23,6 +24,10 @@ urlpatterns = [
     path("cdx", wayback.cdx, name="cdx"),
     path("timemap/link/<path:url>", wayback.timemap, name="timemap"),
     path("timegate/<path:url>", wayback.timegate, name="timegate"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
     path("about/", views.about, name="about"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),
 ]

@@ -1,0 +1,64 @@
+"""Our own sitemaps and robots.txt, so that search engines find every public snapshot.
+
+Snapshots come through `Snapshot.objects.public()`: a taken-down page drops out of the sitemap
+at the next fetch. The index at /sitemap.xml lists sections; the snapshot section is split into
+pages of 10,000 URLs (well under the protocol's 50,000 limit and 50 MB).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from . import links
+from .models import Category, Snapshot, Source
+
+
+class SnapshotSitemap(Sitemap):
+    limit = 10_000
+    changefreq = "never"  # a snapshot is a capture: it does not change (new versions get new pages)
+
+    def items(self):
+        return Snapshot.objects.public().only("pk", "captured_at").order_by("pk")
+
+    def location(self, item: Snapshot) -> str:
+        return links.path("archive:snapshot", item.pk)
+
+    def lastmod(self, item: Snapshot):
+        return item.captured_at
+
+
+class ListingSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self) -> list[str]:
+        return [links.path("archive:home"), links.path("archive:about")] + [
+            links.path("archive:category", c.slug) for c in Category.objects.all()
+        ] + [links.path("archive:source", pk) for pk in Source.objects.values_list("pk", flat=True)]
+
+    def location(self, item: str) -> str:
+        return item
+
+
+SITEMAPS = {"pages": ListingSitemap, "snapshots": SnapshotSitemap}
+
+# Crawlers may read everything a reader may, except what is not ours to have indexed (the raw
+# captures: the publisher's page, not our archive page) and endless result pages.
+ROBOTS = """User-agent: *
+Disallow: /search
+Disallow: /api/
+Disallow: /cdx
+Disallow: /timemap/
+Disallow: /timegate/
+Disallow: /admin/
+Disallow: /snapshot/*/raw/
+
+Sitemap: {public_url}/sitemap.xml
+"""
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(ROBOTS.format(public_url=settings.PUBLIC_URL), content_type="text/plain; charset=utf-8")

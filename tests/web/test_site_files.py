@@ -1,0 +1,31 @@
+"""robots.txt and sitemaps for our own site."""
+
+from __future__ import annotations
+
+import re
+
+from kuaizhao.archive.models import Snapshot, TakedownState
+from kuaizhao.archive.services import set_takedown
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_raw_captures(client, db, settings):
+    settings.PUBLIC_URL = "https://kz.example.org"
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://kz.example.org/sitemap.xml" in text
+    assert "Disallow: /snapshot/*/raw/" in text and "Disallow: /search" in text
+
+
+def test_sitemaps_list_public_snapshots_and_listings(client, archive):
+    urls = [archive.add(f"新闻{i}", text=f"正文{i}。") for i in range(3)]
+    gone = Snapshot.objects.get(page__url=urls[0])
+    set_takedown([gone.pk], TakedownState.TAKEN_DOWN)
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and b"<sitemapindex" in index.content
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index.content.decode())
+    assert sorted(sections) == ["/sitemap-pages.xml", "/sitemap-snapshots.xml"]
+    snapshots = client.get("/sitemap-snapshots.xml").content.decode()
+    listed = re.findall(r"<loc>http://testserver/snapshot/(\d+)/</loc>", snapshots)
+    assert sorted(map(int, listed)) == sorted(s.pk for s in Snapshot.objects.public())
+    assert str(gone.pk) not in listed and "<lastmod>" in snapshots
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    assert "/category/world/" in pages and "/source/" in pages
