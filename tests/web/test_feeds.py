@@ -97,7 +97,8 @@ def test_source_feed_and_page(client, filled):
 
 
 def _alternates(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<link rel="alternate" type="application/(rss|atom)\+xml" title="[^"]*" href="([^"]+)"', html))
+    pattern = r'<link rel="alternate" type="application/(rss|atom)\+xml" title="[^"]*" href="([^"]+)"'
+    return dict(re.findall(pattern, html))
 
 
 @pytest.mark.parametrize(("page", "rss"), [

@@ -22,7 +22,6 @@ from conftest import ROOT, free_port, wait_for_http
 from kuaizhao.archive.models import Page, Snapshot, TakedownState
 from kuaizhao.archive.services import set_takedown
 from kuaizhao.archive.warc import WarcPointer, WarcStore, member_length
-from kuaizhao.transfer.export import export
 from kuaizhao.transfer.importer import import_files
 
 BIN = Path(sys.executable).parent

@@ -9,10 +9,18 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from .. import __version__
 from . import problems
 from .endpoints import router
+
+
+class _Utf8Json(JSONRenderer):
+    """Chinese as characters, not \\u escapes: half the bytes, and readable with curl."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 class _Api(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
@@ -38,6 +46,7 @@ api = _Api(
         "Taken-down snapshots never appear."
     ),
     urls_namespace="api",
+    renderer=_Utf8Json(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -22,14 +22,12 @@ from ..search.engine import MAX_PAGE
 from . import cursor, ratelimit
 from .problems import COMMON, Problem, ProblemError
 from .schemas import (
-    CaptureOut,
     CategoryOut,
     PageList,
     PageOut,
     SearchOut,
     SnapshotList,
     SnapshotOut,
-    SnapshotSummary,
     SourceOut,
 )
 
@@ -226,7 +224,8 @@ def list_sources(request: HttpRequest) -> list[dict]:
             summary="Full-text search (the query language of /search)")
 def search(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=500, description='query, e.g. 泰国 总理 or "解散国会" site:xinhuanet.com'),
+    q: str = Query(..., min_length=1, max_length=500,
+                   description='query, e.g. 泰国 总理 or "解散国会" site:xinhuanet.com'),
     sort: Literal["relevance", "time"] = Query("relevance"),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int | None = Query(None, ge=1, le=50),
@@ -240,7 +239,8 @@ def search(
     except QueryError as e:
         raise ProblemError(400, "bad-query", e.message, at=e.at) from None
     except SearchUnavailable:
-        raise ProblemError(503, "search-unavailable", "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。") from None
+        raise ProblemError(503, "search-unavailable",
+                           "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。") from None
     out = service.as_json(found, _abs(request, "/"))
     params = {"q": text, "sort": sort, "page": found.results.page + 1}
     if per_page:

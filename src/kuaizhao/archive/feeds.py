@@ -197,7 +197,8 @@ def alternates(kind: str, title: str, *args: int | str, query: str = "") -> list
     """The autodiscovery links of a page: its RSS and Atom feeds (`<link rel="alternate">`)."""
     suffix = ("?" + _query_string(query)) if query else ""
     return [
-        {"type": "application/rss+xml", "title": f"{title}（RSS）", "href": links.path(f"archive:{kind}-rss", *args) + suffix},
+        {"type": "application/rss+xml", "title": f"{title}（RSS）",
+         "href": links.path(f"archive:{kind}-rss", *args) + suffix},
         {"type": "application/atom+xml", "title": f"{title}（Atom）",
          "href": links.path(f"archive:{kind}-atom", *args) + suffix},
     ]

@@ -57,8 +57,9 @@ def _mementos(url: str, match: str = "exact"):
     elif match == "prefix":
         qs = qs.filter(Q(page__url__startswith=url) | Q(capture__url__startswith=url))
     else:  # host
-        host = urlsplit(url if "//" in url else f"http://{url}").hostname or ""
-        qs = qs.filter(page__host=host.lower())
+        parts = urlsplit(url if "//" in url else f"http://{url}")
+        # Hosts are kept as the URL had them (with a port when it named one).
+        qs = qs.filter(page__host__in={parts.netloc.lower(), (parts.hostname or "").lower()})
     return qs.only("pk", "page__url", "capture__url", "capture__fetched_at", "capture__content_type",
                    "capture__http_status", "capture__payload_sha256", "capture__warc_length",
                    "captured_at").order_by("capture__fetched_at", "pk")

@@ -82,7 +82,8 @@ def _records(path: Path) -> Iterator[tuple[int, ArcWarcRecord | _Bad]]:
                 f.seek(expected)
                 # warcio stops quietly at a cut-off gzip member; an uncompressed file ends in CRLFs.
                 if expected < size and f.read(64).strip(b"\r\n"):
-                    yield expected, _Bad(expected, f"truncated: the last {size - expected} bytes are not a whole record")
+                    why = f"truncated: the last {size - expected} bytes are not a whole record"
+                    yield expected, _Bad(expected, why)
                 return
             except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError) as e:
                 yield expected, _Bad(expected, _reason(e))
