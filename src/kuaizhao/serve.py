@@ -41,6 +41,9 @@ def serve(host: str, port: int, workers: int | None = None, access_log: bool = F
         "loglevel": "warning",
         "timeout": 60,
         "graceful_timeout": 5,
+        # gunicorn's default (4094 bytes) refuses a 500-character Chinese query: percent-encoded,
+        # each character takes 9 bytes. 8190 is its ceiling; longer lines get 414.
+        "limit_request_line": 8190,
     }
     if on_ready is not None:
         options["when_ready"] = on_ready
