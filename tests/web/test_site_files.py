@@ -29,3 +29,18 @@ def test_sitemaps_list_public_snapshots_and_listings(client, archive):
     assert str(gone.pk) not in listed and "<lastmod>" in snapshots
     pages = client.get("/sitemap-pages.xml").content.decode()
     assert "/category/world/" in pages and "/source/" in pages
+
+
+def test_pages_are_light_and_self_contained(client, archive):
+    """No external assets (scripts, fonts, styles from elsewhere), and HTML sent compressed."""
+    for i in range(12):
+        archive.add(f"新闻{i}", text="这是一段足够长的新闻正文，用来估计页面的重量。" * 8)
+    for path in ("/", "/category/china/", "/api/docs"):
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip"
+        html = __import__("gzip").decompress(response.content).decode()
+        external = re.findall(r'(?:src|href)="(?:https?:)?//(?!testserver)[^"]+"', html)
+        assert not [e for e in external if "rel=\"alternate\"" not in e and "hx.example.cn" not in e], external
+        if len(html) > 5000:  # (the padding against BREACH dominates a tiny page)
+            assert len(response.content) < len(html.encode()) / 2
