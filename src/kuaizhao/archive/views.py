@@ -41,29 +41,23 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _paged(request: HttpRequest, queryset):
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
+def _listing_page(request: HttpRequest, snapshots, context: dict) -> HttpResponse:
+    """One page of a newest-first listing (a category's, a source's) with its heading and feeds."""
+    paginator = Paginator(snapshots, settings.PAGE_SIZE)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
-        raise _BadPage from None
+        return bad_request(request, message="页码应为数字。")
     except EmptyPage:
         raise Http404("没有这一页") from None
-
-
-class _BadPage(Exception):
-    pass
+    return render(request, "archive/category.html", {"page": page, **context})
 
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
-    try:
-        page = _paged(request, _listing().filter(category=cat))
-    except _BadPage:
-        return bad_request(request, message="页码应为数字。")
-    return render(request, "archive/category.html", {
-        "heading": cat.name, "empty": "这个类别还没有快照。", "page": page, "current_category": cat,
+    return _listing_page(request, _listing().filter(category=cat), {
+        "heading": cat.name, "empty": "这个类别还没有快照。", "current_category": cat,
         "feeds": feeds.alternates("category", cat.name, cat.slug),
     })
 
@@ -72,12 +66,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything archived from one configured source (site), newest first."""
     src = get_object_or_404(Source, pk=pk)
-    try:
-        page = _paged(request, _listing().filter(source=src))
-    except _BadPage:
-        return bad_request(request, message="页码应为数字。")
-    return render(request, "archive/category.html", {
-        "heading": src.name, "homepage": src.homepage, "empty": "还没有来自这个新闻源的快照。", "page": page,
+    return _listing_page(request, _listing().filter(source=src), {
+        "heading": src.name, "homepage": src.homepage, "empty": "还没有来自这个新闻源的快照。",
         "feeds": feeds.alternates("source", src.name, src.pk),
     })
 
