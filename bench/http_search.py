@@ -129,7 +129,8 @@ def query_mix(archive: Path, n: int, seed: int = 4) -> list[str]:
 class Server:
     def __init__(self, archive: Path, workers: int | None) -> None:
         self.port = free_port()
-        env = {**os.environ, "KUAIZHAO_DATA_DIR": str(archive)}
+        # One client address sends every request: the per-address search limit would answer 429.
+        env = {**os.environ, "KUAIZHAO_DATA_DIR": str(archive), "KUAIZHAO_API_SEARCH_PER_MINUTE": "0"}
         env.pop("DATABASE_URL", None)
         cmd = [*KUAIZHAO, "serve", "--port", str(self.port)] + (["--workers", str(workers)] if workers else [])
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
