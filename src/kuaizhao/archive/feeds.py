@@ -12,6 +12,7 @@ through the same gate), so a takedown removes an item from every feed.
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -172,8 +173,6 @@ class SearchFeed(SnapshotFeed):
 
 
 def _query_string(text: str) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({"q": text})
 
 

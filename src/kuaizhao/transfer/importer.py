@@ -130,8 +130,8 @@ def _payload(record: ArcWarcRecord, body: bytes) -> tuple[bytes, bytes]:
     if encoding in ("gzip", "x-gzip", "deflate", "br"):
         try:
             decoded = DecompressingBufferedReader(io.BytesIO(body), decomp_type=encoding.removeprefix("x-")).read()
-        except (zlib.error, OSError, ValueError, Exception):  # noqa: BLE001 (brotli raises its own error type)
-            decoded = body
+        except Exception:  # noqa: BLE001 (zlib, brotli and warcio each raise their own kinds)
+            decoded = body  # mislabelled encoding: extraction gets the bytes as they are
     return body, decoded
 
 
