@@ -10,7 +10,7 @@ import base64
 import binascii
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .problems import ProblemError
 
@@ -36,3 +36,15 @@ def after(cursor: str, time_field: str = "sort_time") -> Q:
     """Rows that come after the cursor in newest-first order."""
     when, pk = decode(cursor)
     return Q(**{f"{time_field}__lt": when}) | Q(**{time_field: when, "pk__lt": pk})
+
+
+def page(queryset: QuerySet, cursor: str | None, limit: int, time_field: str) -> tuple[list, str | None]:
+    """One page of a queryset ordered by (-time_field, -pk) after `cursor`, and the next page's cursor
+    (None on the last page: one row more than asked for says whether there is another)."""
+    if cursor:
+        queryset = queryset.filter(after(cursor, time_field))
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode(getattr(rows[-1], time_field), rows[-1].pk)

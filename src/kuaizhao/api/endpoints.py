@@ -100,12 +100,7 @@ def list_snapshots(
         qs = qs.filter(source_id=source)
     if since is not None:
         qs = qs.filter(sort_time__gte=_iso_time(since, "since"))
-    if cursor_:
-        qs = qs.filter(cursor.after(cursor_))
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = cursor.encode(rows[-1].sort_time, rows[-1].pk) if more else None
+    rows, next_cursor = cursor.page(qs, cursor_, limit, "sort_time")
     return {"items": [_summary(request, s) for s in rows], "next_cursor": next_cursor,
             "next": _next(request, next_cursor)}
 
@@ -181,12 +176,7 @@ def list_pages(
         qs = qs.filter(Q(url=url) | Q(url=canonical) | Q(captures__url=url)).distinct()
     if host:
         qs = qs.filter(host=host.lower())
-    if cursor_:
-        qs = qs.filter(cursor.after(cursor_, "first_seen"))
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = cursor.encode(rows[-1].first_seen, rows[-1].pk) if more else None
+    rows, next_cursor = cursor.page(qs, cursor_, limit, "first_seen")
     return {"items": _pages_out(rows), "next_cursor": next_cursor, "next": _next(request, next_cursor)}
 
 
