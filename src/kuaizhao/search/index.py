@@ -28,6 +28,7 @@ Fields (see tokenize.py for the two token streams):
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import secrets
@@ -45,7 +46,8 @@ import tantivy
 from ..exceptions import KuaizhaoError, SearchUnavailable
 from . import tokenize
 
-SCHEMA_VERSION = 1
+# 2: content keys hash the word characters as UTF-32 (story keys of version 1 differ).
+SCHEMA_VERSION = 2
 CHINA = ZoneInfo("Asia/Shanghai")
 WHITESPACE = "kz_whitespace"
 META_FILE = "kuaizhao.json"
@@ -324,14 +326,22 @@ def bulk_add(
     many documents come.
     """
     total = 0
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        pending: list = []
-        for batch in batches:
-            pending.append((len(batch), pool.submit(documents, batch)))
-            if len(pending) > threads * 2:
+    # The cyclic garbage collector would walk every live object each time a batch's worth of token
+    # lists and documents is allocated (~8% of a rebuild's CPU); nothing built here forms cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            pending: list = []
+            for batch in batches:
+                pending.append((len(batch), pool.submit(documents, batch)))
+                if len(pending) > threads * 2:
+                    total += _drain_one(writer, pending, progress)
+            while pending:
                 total += _drain_one(writer, pending, progress)
-        while pending:
-            total += _drain_one(writer, pending, progress)
+    finally:
+        if collecting:
+            gc.enable()
     return total
 
 

@@ -154,13 +154,19 @@ class Analysed:
     key: int  # u64 of the folded word characters: equal for copies that differ in spacing or punctuation
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+def _key_of(word_codes: npt.NDArray[np.uint32]) -> int:
+    digest = hashlib.blake2b(word_codes.astype("<u4", copy=False).tobytes(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 def content_key(folded_text: str) -> int:
-    """A u64 identifying a text's words, whatever its spacing, punctuation, script or width."""
-    digest = hashlib.blake2b(_NOT_WORD.sub("", folded_text).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    """A u64 identifying a text's words, whatever its spacing, punctuation, script or width.
+
+    The hash of the text's word characters (the word table's, as UTF-32), so that it can be taken
+    straight from the code points a batch has already folded (`analyse_batch`).
+    """
+    codes = _codes(folded_text)
+    return _key_of(codes[_word_mask(codes)])
 
 
 def analyse_batch(texts: Sequence[str]) -> list[Analysed]:
@@ -176,12 +182,14 @@ def analyse_batch(texts: Sequence[str]) -> list[Analysed]:
     folded_text = _text(folded)
     word_parts = " ".join(rjieba.cut_for_search(folded_text)).split(_DOC_SEPARATOR)
     bigram_parts = _text(_bigram_codes(folded)).split(_DOC_SEPARATOR)
-    folded_parts = folded_text.split(_DOC_SEPARATOR)
-    if not len(word_parts) == len(bigram_parts) == len(folded_parts) == len(texts):
+    # Content keys from the folded code points: each document's word characters, hashed.
+    word = _word_mask(folded)
+    ends = np.flatnonzero(folded == _DOC_CODE).tolist() + [len(folded)]
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    keys = [_key_of(folded[a:b][word[a:b]]) for a, b in zip(starts, ends, strict=True)]
+    if not len(word_parts) == len(bigram_parts) == len(keys) == len(texts):
         raise AssertionError("document separator lost in analysis")
-    return [
-        Analysed(w, b, content_key(f)) for w, b, f in zip(word_parts, bigram_parts, folded_parts, strict=True)
-    ]
+    return [Analysed(w, b, k) for w, b, k in zip(word_parts, bigram_parts, keys, strict=True)]
 
 
 # --- queries ------------------------------------------------------------------------------------
