@@ -74,6 +74,8 @@ def test_pages_list_every_capture(client, archive):
     assert len(page["snapshots"]) == 2 and page["latest_snapshot"] == page["snapshots"][-1]
     assert page["captures"][0]["snapshot"] == page["snapshots"][0] and page["captures"][1]["snapshot"] is None
     assert client.get(f"/api/pages/{page['id']}").json() == page
+    other_spelling = "https://" + url.removeprefix("http://").upper().split("/", 1)[0] + "/" + url.split("/", 3)[3]
+    assert [p["id"] for p in client.get("/api/pages", {"url": other_spelling}).json()["items"]] == [page["id"]]
 
 
 def test_taken_down_snapshots_never_appear(client, five, archive):

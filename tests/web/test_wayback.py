@@ -64,6 +64,31 @@ def test_cdx_text_output_match_types_and_time_bounds(client, versions):
     assert client.get("/cdx", {"url": URL, "matchType": "domainish"}).status_code == 400
 
 
+def test_urls_match_the_way_wayback_matches_them(client, archive):
+    """By SURT key: scheme, www., host case, trailing slash, query order and encoding are folded."""
+    page = "https://www.xinhua.example.cn/world/2026-01/17/%E6%B3%B0%E5%9B%BD.htm?b=2&a=1"
+    archive.add("泰国", url=page)
+    archive.add("港口", url="https://xinhua.example.cn:8443/port/1.htm")
+    archive.add("别处", url="https://xinhua.example.org/world/1.htm")
+    for spelling in (
+        page,
+        "http://xinhua.example.cn/world/2026-01/17/泰国.htm?a=1&b=2",  # http, no www., decoded, reordered
+        "xinhua.example.cn/world/2026-01/17/%e6%b3%b0%e5%9b%bd.htm?a=1&b=2",  # no scheme, lower-case escapes
+        "HTTPS://WWW.XINHUA.EXAMPLE.CN/world/2026-01/17/泰国.htm?b=2&a=1",
+    ):
+        rows = client.get("/cdx", {"url": spelling, "output": "json"}).json()
+        assert [r[2] for r in rows[1:]] == [page], spelling
+        assert client.get(f"/timemap/link/{spelling}").status_code == 200, spelling
+        assert client.get(f"/timegate/{spelling}").status_code == 302, spelling
+    assert client.get("/cdx", {"url": "http://xinhua.example.cn/world/2026-01/17/泰国.htm"}).content == b""
+    prefix = client.get("/cdx", {"url": "xinhua.example.cn/world/*", "output": "json"}).json()
+    assert [r[2] for r in prefix[1:]] == [page]  # not xinhua.example.org's /world/
+    any_port = client.get("/cdx", {"url": "xinhua.example.cn", "matchType": "host", "output": "json"}).json()
+    assert len(any_port) == 3
+    port = client.get("/cdx", {"url": "xinhua.example.cn:8443", "matchType": "host", "output": "json"}).json()
+    assert [r[2] for r in port[1:]] == ["https://xinhua.example.cn:8443/port/1.htm"]
+
+
 def test_snapshot_pages_are_mementos(client, versions):
     snap = versions[1]
     response = client.get(f"/snapshot/{snap.pk}/")

@@ -15,6 +15,7 @@ from ninja import Query, Router
 
 from ..archive import links
 from ..archive.models import Capture, Category, Page, Snapshot, Source
+from ..archive.urlkeys import urlkey
 from ..crawl.canonical import canonical_url
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
@@ -162,7 +163,8 @@ def _pages_out(pages: list[Page]) -> list[dict]:
             summary="Archived pages (URLs) with every capture, newest first")
 def list_pages(
     request: HttpRequest,
-    url: str | None = Query(None, description="only this URL (as fetched or canonical)"),
+    url: str | None = Query(None, description="only this URL: as fetched, canonical, or any spelling with "
+                                                "the same SURT key (http/https, www., case, query order)"),
     host: str | None = Query(None, description="only pages on this host"),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
@@ -173,7 +175,8 @@ def list_pages(
             canonical = canonical_url(url)
         except ValueError:  # not an http(s) URL: it can only match as given (it will not)
             canonical = url
-        qs = qs.filter(Q(url=url) | Q(url=canonical) | Q(captures__url=url)).distinct()
+        keys = {urlkey(url), urlkey(canonical)}
+        qs = qs.filter(Q(urlkey__in=keys) | Q(url=url) | Q(url=canonical) | Q(captures__url=url)).distinct()
     if host:
         qs = qs.filter(host=host.lower())
     rows, next_cursor = cursor.page(qs, cursor_, limit, "first_seen")

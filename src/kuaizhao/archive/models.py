@@ -82,6 +82,9 @@ class Page(models.Model):
     """One canonical article URL, however many times it was fetched."""
 
     url = models.CharField(max_length=2000, unique=True)
+    urlkey = models.CharField(
+        max_length=2000, db_index=True, blank=True, help_text="SURT form of the URL: what CDX and Memento lookups match"
+    )
     host = models.CharField(max_length=255, db_index=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=16, choices=PageStatus.choices, default=PageStatus.LIVE)

@@ -26,6 +26,7 @@ from .models import (
     Source,
     TakedownState,
 )
+from .urlkeys import urlkey
 from .warc import WarcPointer
 
 
@@ -215,7 +216,8 @@ def _pages_for(items: Sequence[CapturedPage | _Stub], sources: dict[str, Source]
     for item in items:
         if item.page_url not in pages and item.page_url not in {m.url for m in missing}:
             host = item.page_url.split("/")[2] if item.page_url.count("/") >= 2 else ""
-            missing.append(Page(url=item.page_url, host=host, source=sources.get(item.source or ""),
+            missing.append(Page(url=item.page_url, urlkey=urlkey(item.page_url), host=host,
+                                source=sources.get(item.source or ""),
                                 first_seen=item.fetched_at, last_fetched=item.fetched_at))
     if missing:
         # ignore_conflicts: another crawler may insert the same URL at the same moment.

@@ -17,26 +17,20 @@ import base64
 import json
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-import surt
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
 from . import links
 from .models import Snapshot
+from .urlkeys import host_prefixes, urlkey
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 MATCH_TYPES = ("exact", "prefix", "host")
 LINK_FORMAT = "application/link-format"
 MAX_LIMIT = 10_000
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
-
-
-def urlkey(url: str) -> str:
-    """The SURT form Wayback sorts and matches by: com,example)/path?query."""
-    return surt.surt(url)
 
 
 def timestamp14(when: datetime) -> str:
@@ -48,18 +42,22 @@ def http_date(when: datetime) -> str:
 
 
 def _mementos(url: str, match: str = "exact"):
-    """Public snapshots of pages matching `url`, oldest first, with what the CDX line needs."""
+    """Public snapshots of pages matching `url` by SURT key, oldest first, with what a CDX line needs.
+
+    Pages are matched on their canonical URL's key (`Page.urlkey`, indexed), as Wayback matches,
+    so http/https, `www.`, case and query order do not matter; a prefix is a prefix of keys.
+    """
     qs = Snapshot.objects.public().select_related("page", "capture")
     if match == "exact":
-        # Django hands us the path percent-decoded; pages keep URLs as fetched (often encoded).
-        forms = list(dict.fromkeys([url, quote(url, safe=_URL_SAFE)]))
-        qs = qs.filter(Q(page__url__in=forms) | Q(capture__url__in=forms))
+        qs = qs.filter(page__urlkey=urlkey(url))
     elif match == "prefix":
-        qs = qs.filter(Q(page__url__startswith=url) | Q(capture__url__startswith=url))
+        qs = qs.filter(page__urlkey__startswith=urlkey(url))
     else:  # host
         parts = urlsplit(url if "//" in url else f"http://{url}")
-        # Hosts are kept as the URL had them (with a port when it named one).
-        qs = qs.filter(page__host__in={parts.netloc.lower(), (parts.hostname or "").lower()})
+        starts = Q()
+        for prefix in host_prefixes(parts.netloc):
+            starts |= Q(page__urlkey__startswith=prefix)
+        qs = qs.filter(starts)
     return qs.only("pk", "page__url", "capture__url", "capture__fetched_at", "capture__content_type",
                    "capture__http_status", "capture__payload_sha256", "capture__warc_length",
                    "captured_at").order_by("capture__fetched_at", "pk")
