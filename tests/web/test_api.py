@@ -103,6 +103,9 @@ def test_categories_and_sources(client, five):
     ("/api/snapshots?limit=abc", "bad-parameter"),
     ("/api/snapshots?cursor=!!!", "bad-cursor"),
     ("/api/snapshots?category=nope", "bad-parameter"),
+    ("/api/snapshots?category=%E5%9B%BD%00", "bad-parameter"),  # NUL: PostgreSQL's driver would refuse it (500)
+    ("/api/pages?url=http://hx.example.cn/%00", "bad-parameter"),
+    ("/api/pages?host=hx.example.cn%00", "bad-parameter"),
     ("/api/snapshots/123456789", "not-found"),
     ("/api/search", "bad-parameter"),
     ("/api/search?q=%22unclosed", "bad-query"),

@@ -35,6 +35,9 @@ from .schemas import (
 router = Router()
 
 Limit = Query(20, ge=1, le=100, description="items per page (1–100)")
+# Text that reaches a database lookup: PostgreSQL cannot hold NUL in text, so such a value could
+# match nothing, and its driver refuses to send it (a 500 without this).
+NO_NUL = r"^[^\x00]*$"
 
 
 def _abs(request: HttpRequest, path: str) -> str:
@@ -83,7 +86,7 @@ def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict:
             summary="Current snapshots, newest first")
 def list_snapshots(
     request: HttpRequest,
-    category: str | None = Query(None, description="category URL name or name, e.g. world or 国际"),
+    category: str | None = Query(None, description="category URL name or name, e.g. world or 国际", pattern=NO_NUL),
     source: int | None = Query(None, description="source id (see /api/sources)"),
     since: str | None = Query(None, description="only snapshots published (else captured) at or after this "
                               "ISO 8601 time, e.g. 2026-01-17T08:00:00+08:00", format="date-time"),
@@ -164,8 +167,9 @@ def _pages_out(pages: list[Page]) -> list[dict]:
 def list_pages(
     request: HttpRequest,
     url: str | None = Query(None, description="only this URL: as fetched, canonical, or any spelling with "
-                                                "the same SURT key (http/https, www., case, query order)"),
-    host: str | None = Query(None, description="only pages on this host"),
+                                                "the same SURT key (http/https, www., case, query order)",
+                            pattern=NO_NUL),
+    host: str | None = Query(None, description="only pages on this host", pattern=NO_NUL),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
 ) -> dict:
