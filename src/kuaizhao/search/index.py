@@ -327,7 +327,7 @@ def bulk_add(
     """
     total = 0
     # The cyclic garbage collector would walk every live object each time a batch's worth of token
-    # lists and documents is allocated (~8% of a rebuild's CPU); nothing built here forms cycles.
+    # lists and documents is allocated (~7% of a rebuild's profile samples); nothing built here forms cycles.
     collecting = gc.isenabled()
     gc.disable()
     try:
