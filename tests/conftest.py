@@ -34,12 +34,17 @@ def shared_data(name: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_category_cache() -> Iterator[None]:
-    """Each test sees the categories its own database holds (rollbacks send no signals)."""
+    """Each test sees the categories and listing totals its own database holds (rollbacks send
+    no signals, and the cache outlives a test's transaction)."""
+    from django.core.cache import cache
+
     from kuaizhao.archive import categories
 
     categories.forget()
+    cache.clear()
     yield
     categories.forget()
+    cache.clear()
 
 
 @pytest.fixture

@@ -64,6 +64,9 @@ DEBUG = _flag("KUAIZHAO_DEBUG", False)
 TIME_ZONE = _env("KUAIZHAO_TIME_ZONE", "Asia/Shanghai")
 # Snapshots per page on home, category and listing pages.
 PAGE_SIZE = int(_env("KUAIZHAO_PAGE_SIZE", "20"))
+# Seconds a listing's total ("共 N 篇") is reused: counting a large category costs tens of
+# milliseconds a request, the rows shown are always read fresh.
+LISTING_COUNT_SECONDS = int(_env("KUAIZHAO_LISTING_COUNT_SECONDS", "60"))
 # Site name shown in the header and page titles.
 SITE_NAME = _env("KUAIZHAO_SITE_NAME", "快照")
 
@@ -149,8 +152,8 @@ FEED_FULL_TEXT = _flag("KUAIZHAO_FEED_FULL_TEXT", True)
 API_SEARCH_PER_MINUTE = int(_env("KUAIZHAO_API_SEARCH_PER_MINUTE", "60"))
 # Behind a reverse proxy, the client is the last address the proxy appended to X-Forwarded-For.
 BEHIND_PROXY = _flag("KUAIZHAO_BEHIND_PROXY", False)
-# Where rate-limit counters live: redis://… shares them between gunicorn workers and machines;
-# empty keeps them in each process's memory (a limit per worker).
+# Where rate-limit counters and listing totals live: redis://… shares them between gunicorn
+# workers and machines; empty keeps them in each process's memory (a limit per worker).
 CACHE_URL = _env("KUAIZHAO_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}

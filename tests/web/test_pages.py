@@ -89,6 +89,32 @@ def test_category_pagination(client, archive, settings):
     assert "页面不存在" in get(client, "/category/nonsense/", 404)
 
 
+def test_listing_total_is_reused_but_rows_are_fresh(client, archive, settings):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        archive.add(f"国内计数{n}")
+    assert "共 3 篇" in get(client, "/category/china/")
+    archive.add("国内计数新到")
+    archive.add("国内计数最新")
+    taken = Snapshot.objects.get(title="国内计数最新")
+    set_takedown([taken.pk], TakedownState.TAKEN_DOWN)
+    html = get(client, "/category/china/")
+    assert "共 3 篇" in html, "the total is counted once per LISTING_COUNT_SECONDS"
+    assert "国内计数新到" in html and "国内计数最新" not in html, "the rows are read on every request"
+    settings.LISTING_COUNT_SECONDS = 0
+    assert "共 4 篇" in get(client, "/category/china/")
+
+
+def test_current_listing_shows_each_page_once_at_its_latest(client, archive):
+    url = archive.add("旧版标题", url="http://hx.example.cn/a/versions.htm")
+    archive.add("新版标题", url=url, text="新版正文，内容不同了。\n第二段。")
+    archive.add("另一篇")
+    titles = [s.title for s in Snapshot.objects.public().current().newest_first()]
+    assert sorted(titles) == ["另一篇", "新版标题"]
+    html = get(client, "/category/china/")
+    assert "新版标题" in html and "旧版标题" not in html
+
+
 def test_raw_capture_is_sandboxed_and_unmodified(client, archive):
     url = archive.add()
     snap = Snapshot.objects.get(page__url=url)

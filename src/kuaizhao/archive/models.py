@@ -164,10 +164,12 @@ class Snapshot(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "快照"
+        # Listings order by (-sort_time, -pk); indexes that end in -id serve that order whole.
+        # Without the id, SQLite sorts the whole table for the newest ten (190 ms at 75k snapshots).
         indexes = [
-            models.Index(fields=["category", "-sort_time"], name="snap_category_time"),
-            models.Index(fields=["-sort_time"], name="snap_time"),
-            models.Index(fields=["source", "-sort_time"], name="snap_source_time"),
+            models.Index(fields=["category", "-sort_time", "-id"], name="snap_category_time_id"),
+            models.Index(fields=["-sort_time", "-id"], name="snap_time_id"),
+            models.Index(fields=["source", "-sort_time", "-id"], name="snap_source_time_id"),
         ]
 
     def __str__(self) -> str:

@@ -17,8 +17,16 @@ class SnapshotQuerySet(models.QuerySet):
         return self.filter(takedown=TakedownState.NONE)
 
     def current(self) -> SnapshotQuerySet:
-        """The latest snapshot of each page (older versions stay reachable from the snapshot page)."""
-        return self.filter(page__latest_snapshot=models.F("pk"))
+        """The latest snapshot of each page (older versions stay reachable from the snapshot page).
+
+        A semi-join (EXISTS), not a join on `page.latest_snapshot = snapshot.id`: PostgreSQL
+        estimates that join's two correlated conditions at one row, so every listing became a
+        hash join of all snapshots with all pages and a sort (140 ms at 75k snapshots). With
+        EXISTS it walks the (category, time) index and probes the page's index: 0.3 ms.
+        """
+        from .models import Page
+
+        return self.filter(models.Exists(Page.objects.filter(latest_snapshot=models.OuterRef("pk"))))
 
     def newest_first(self) -> SnapshotQuerySet:
         return self.order_by("-sort_time", "-pk")

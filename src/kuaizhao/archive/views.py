@@ -6,9 +6,11 @@ Every read of snapshots starts from `Snapshot.objects.public()`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from ..extract.decode import decode
@@ -41,9 +43,34 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _listing_page(request: HttpRequest, snapshots, context: dict) -> HttpResponse:
+class ListingPaginator(Paginator):
+    """A paginator whose total is counted at most once per LISTING_COUNT_SECONDS per listing.
+
+    Counting every current, public snapshot of a large category is the one query of a listing
+    page that grows with the archive (60 ms at 37k snapshots on PostgreSQL; the 20 rows shown
+    take 0.3 ms), and a total a minute old is as good to a reader as an exact one. The rows are
+    always read fresh, so a takedown leaves the listing at once; a page past the stale end is a 404.
+    """
+
+    def __init__(self, object_list, per_page: int, count_key: str) -> None:
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if settings.LISTING_COUNT_SECONDS <= 0:
+            return super().count
+        key = f"kuaizhao:listing-count:{self.count_key}"
+        total = cache.get(key)
+        if total is None:
+            total = super().count
+            cache.set(key, total, settings.LISTING_COUNT_SECONDS)
+        return int(total)
+
+
+def _listing_page(request: HttpRequest, snapshots, context: dict, count_key: str) -> HttpResponse:
     """One page of a newest-first listing (a category's, a source's) with its heading and feeds."""
-    paginator = Paginator(snapshots, settings.PAGE_SIZE)
+    paginator = ListingPaginator(snapshots, settings.PAGE_SIZE, count_key)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -59,7 +86,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing_page(request, _listing().filter(category=cat), {
         "heading": cat.name, "empty": "这个类别还没有快照。", "current_category": cat,
         "feeds": feeds.alternates("category", cat.name, cat.slug),
-    })
+    }, count_key=f"category:{cat.pk}")
 
 
 @require_safe
@@ -69,7 +96,7 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     return _listing_page(request, _listing().filter(source=src), {
         "heading": src.name, "homepage": src.homepage, "empty": "还没有来自这个新闻源的快照。",
         "feeds": feeds.alternates("source", src.name, src.pk),
-    })
+    }, count_key=f"source:{src.pk}")
 
 
 def _public_snapshot(pk: int) -> Snapshot:
