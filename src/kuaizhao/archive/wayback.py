@@ -7,6 +7,8 @@ nor any TimeMap, and a TimeGate never leads to it.
 
 CDX follows the Wayback CDX server: `/cdx?url=…&matchType=exact|prefix|host&from=&to=&limit=&output=json`,
 fields urlkey (SURT), timestamp (14 digits, UTC), original, mimetype, statuscode, digest, length.
+Lines come in Wayback's order, by key then time, the key being the page's (a capture fetched under
+another URL, before a redirect or canonicalisation, still sorts with its page).
 `digest` is the payload digest as our WARC records state it (`sha256:<base32>`), `length` the
 compressed length of the WARC record, as in Wayback's CDX files.
 """
@@ -14,8 +16,9 @@ compressed length of the WARC record, as in Wayback's CDX files.
 from __future__ import annotations
 
 import base64
+import calendar
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -34,7 +37,8 @@ MAX_LIMIT = 10_000
 
 
 def timestamp14(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    when = when.astimezone(UTC)
+    return f"{when.year:04d}" + when.strftime("%m%d%H%M%S")  # %Y leaves years before 1000 unpadded
 
 
 def http_date(when: datetime) -> str:
@@ -58,7 +62,7 @@ def _mementos(url: str, match: str = "exact"):
         for prefix in host_prefixes(parts.netloc):
             starts |= Q(page__urlkey__startswith=prefix)
         qs = qs.filter(starts)
-    return qs.only("pk", "page__url", "capture__url", "capture__fetched_at", "capture__content_type",
+    return qs.only("pk", "page__url", "page__urlkey", "capture__url", "capture__fetched_at", "capture__content_type",
                    "capture__http_status", "capture__payload_sha256", "capture__warc_length",
                    "captured_at").order_by("capture__fetched_at", "pk")
 
@@ -69,17 +73,75 @@ def _digest(sha256_hex: str) -> str:
 
 def _cdx_row(s: Snapshot) -> list[str]:
     c = s.capture
-    return [urlkey(c.url), timestamp14(c.fetched_at), c.url, c.content_type or "-", str(c.http_status),
+    key = s.page.urlkey if c.url == s.page.url and s.page.urlkey else urlkey(c.url)  # the same, unless redirected
+    return [key, timestamp14(c.fetched_at), c.url, c.content_type or "-", str(c.http_status),
             _digest(c.payload_sha256), str(c.warc_length) if c.warc_length else "-"]
 
 
-def _timestamp_bound(value: str, upper: bool) -> str | None:
-    """A 1–14 digit CDX time bound, padded the way Wayback pads it (from: …000000, to: …999999)."""
+def _timestamp_bound(value: str, upper: bool) -> datetime | None:
+    """A 1–14 digit CDX time bound as the instant it stands for (None: no bound).
+
+    Wayback compares 14-digit strings, padding `from` with 0s and `to` with 9s, so `to=2024`
+    means up to 20249999999999. The answer here is the same comparison made on times, so the
+    database can do it: `from` becomes the first instant whose timestamp is ≥ the padded bound
+    (20240231 → 2024-03-01 00:00:00), `to` the last whose timestamp is ≤ it (202400 → the end
+    of 2023).
+    """
     if not value:
         return None
     if not value.isdigit() or len(value) > 14:
         raise ValueError(f"时间应为 1 到 14 位数字（yyyyMMddhhmmss 的前缀）：{value}")
-    return value.ljust(14, "9" if upper else "0")
+    padded = value.ljust(14, "9" if upper else "0")
+    fields = [int(padded[0:4])] + [int(padded[i : i + 2]) for i in range(4, 14, 2)]
+    return _last_at_most(fields) if upper else _first_at_least(fields)
+
+
+def _field_range(i: int, prefix: list[int]) -> tuple[int, int]:
+    if i == 0:
+        return 1, 9999
+    if i == 1:
+        return 1, 12
+    if i == 2:
+        return 1, calendar.monthrange(prefix[0], prefix[1])[1]
+    return 0, (23, 59, 59)[i - 3]
+
+
+def _instant(fields: list[int], fill_max: bool) -> datetime:
+    """The first (or last) instant whose leading fields are `fields`."""
+    out = list(fields)
+    for i in range(len(fields), 6):
+        out.append(_field_range(i, out)[1 if fill_max else 0])
+    return datetime(*out, tzinfo=UTC)  # type: ignore[misc]
+
+
+def _first_at_least(fields: list[int]) -> datetime | None:
+    for i, value in enumerate(fields):
+        low, high = _field_range(i, fields[:i])
+        if value < low:
+            return _instant(fields[:i], fill_max=False)
+        if value > high:  # past this field's range: the next instant after the prefix's last
+            if i == 0:
+                return None
+            try:
+                return _instant(fields[:i], fill_max=True) + timedelta(seconds=1)
+            except OverflowError:  # after the end of year 9999
+                return None
+    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
+
+
+def _last_at_most(fields: list[int]) -> datetime | None:
+    for i, value in enumerate(fields):
+        low, high = _field_range(i, fields[:i])
+        if value > high:
+            return _instant(fields[:i], fill_max=True)
+        if value < low:  # before this field's range: the instant before the prefix's first
+            if i == 0:
+                return None
+            try:
+                return _instant(fields[:i], fill_max=False) - timedelta(seconds=1)
+            except OverflowError:  # before the start of year 1
+                return None
+    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
 
 
 def _text(status: int, message: str) -> HttpResponse:
@@ -104,14 +166,17 @@ def cdx(request: HttpRequest) -> HttpResponse:
         limit = int(request.GET.get("limit", MAX_LIMIT))
     except ValueError as e:
         return _text(400, str(e) if "时间" in str(e) else "limit 应为数字")
-    rows = []
-    for s in _mementos(url, match).iterator(chunk_size=1000):
-        row = _cdx_row(s)
-        if (low and row[1] < low) or (high and row[1] > high):
-            continue
-        rows.append(row)
-    rows.sort(key=lambda r: (r[0], r[1]))  # Wayback order: by urlkey, then time
-    rows = rows[: max(0, min(limit, MAX_LIMIT))]
+    if limit <= 0 or (request.GET.get("from") and low is None) or (request.GET.get("to") and high is None):
+        rows = []  # a bound no instant meets
+    else:
+        # Bounds, order and limit in the database: a host or prefix query over a large archive
+        # must not build every capture in Python (4 s for 74k captures before).
+        found = _mementos(url, match).order_by("page__urlkey", "capture__fetched_at", "pk")
+        if low is not None:
+            found = found.filter(capture__fetched_at__gte=low)
+        if high is not None:
+            found = found.filter(capture__fetched_at__lte=high.replace(microsecond=999_999))
+        rows = [_cdx_row(s) for s in found[: min(limit, MAX_LIMIT)]]
     if request.GET.get("output") == "json":
         body = json.dumps([list(CDX_FIELDS), *rows], ensure_ascii=False) if rows else "[]"
         return HttpResponse(body, content_type="application/json")
