@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from openapi_spec_validator import validate
 
-from kuaizhao.archive.models import Snapshot, Source, TakedownState
+from kuaizhao.archive.models import Page, Snapshot, Source, TakedownState
 from kuaizhao.archive.services import set_takedown
 from kuaizhao.search import sync
 
@@ -87,6 +87,23 @@ def test_taken_down_snapshots_never_appear(client, five, archive):
     assert problem["Content-Type"] == "application/problem+json"
     assert client.get(f"/api/pages/{gone.page_id}").status_code == 404
     assert gone.page.url not in [p["url"] for p in client.get("/api/pages?limit=100").json()["items"]]
+
+
+def test_pages_stay_listed_while_anything_of_them_is_public(client, archive):
+    url = archive.add("第一版", text="第一版正文。")
+    archive.add("第二版", url=url, text="第二版正文。", when=T0 + timedelta(hours=2))
+    first, second = Snapshot.objects.filter(page__url=url).order_by("pk")
+    empty = archive.add("没有正文", status=404)  # a fetch that found no article: a page, no snapshot
+    listed = lambda: {p["url"] for p in client.get("/api/pages?limit=100").json()["items"]}  # noqa: E731
+    assert Page.objects.get(url=empty).snapshots.count() == 0
+    assert {url, empty} <= listed()
+    set_takedown([first.pk], TakedownState.TAKEN_DOWN)
+    assert url in listed(), "one version is still public"
+    (page,) = client.get("/api/pages", {"url": url}).json()["items"]
+    assert page["snapshots"] == [second.pk]
+    set_takedown([second.pk], TakedownState.TAKEN_DOWN)
+    assert url not in listed() and empty in listed()
+    assert client.get("/api/pages", {"host": "hx.example.cn"}).json()["items"][0]["url"] == empty
 
 
 def test_categories_and_sources(client, five):

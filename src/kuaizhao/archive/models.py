@@ -97,6 +97,11 @@ class Page(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "页面"
+        # /api/pages lists pages newest first, on one host or all.
+        indexes = [
+            models.Index(fields=["-first_seen", "-id"], name="page_first_seen_id"),
+            models.Index(fields=["host", "-first_seen", "-id"], name="page_host_first_seen_id"),
+        ]
 
     def __str__(self) -> str:
         return self.url
@@ -170,6 +175,8 @@ class Snapshot(models.Model):
             models.Index(fields=["category", "-sort_time", "-id"], name="snap_category_time_id"),
             models.Index(fields=["-sort_time", "-id"], name="snap_time_id"),
             models.Index(fields=["source", "-sort_time", "-id"], name="snap_source_time_id"),
+            # Taken-down snapshots are few: "is anything of this page hidden?" reads a tiny index.
+            models.Index(fields=["page"], condition=~models.Q(takedown=TakedownState.NONE), name="snap_hidden_page"),
         ]
 
     def __str__(self) -> str:

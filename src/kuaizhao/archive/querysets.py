@@ -16,6 +16,12 @@ class SnapshotQuerySet(models.QuerySet):
 
         return self.filter(takedown=TakedownState.NONE)
 
+    def hidden(self) -> SnapshotQuerySet:
+        """The complement of `public()`: snapshots no reader may see (the gate's other side)."""
+        from .models import TakedownState
+
+        return self.exclude(takedown=TakedownState.NONE)
+
     def current(self) -> SnapshotQuerySet:
         """The latest snapshot of each page (older versions stay reachable from the snapshot page).
 
