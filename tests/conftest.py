@@ -33,7 +33,7 @@ def shared_data(name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_category_cache() -> Iterator[None]:
+def _fresh_caches() -> Iterator[None]:
     """Each test sees the categories and listing totals its own database holds (rollbacks send
     no signals, and the cache outlives a test's transaction)."""
     from django.core.cache import cache

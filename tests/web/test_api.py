@@ -94,7 +94,10 @@ def test_pages_stay_listed_while_anything_of_them_is_public(client, archive):
     archive.add("第二版", url=url, text="第二版正文。", when=T0 + timedelta(hours=2))
     first, second = Snapshot.objects.filter(page__url=url).order_by("pk")
     empty = archive.add("没有正文", status=404)  # a fetch that found no article: a page, no snapshot
-    listed = lambda: {p["url"] for p in client.get("/api/pages?limit=100").json()["items"]}  # noqa: E731
+
+    def listed() -> set[str]:
+        return {p["url"] for p in client.get("/api/pages?limit=100").json()["items"]}
+
     assert Page.objects.get(url=empty).snapshots.count() == 0
     assert {url, empty} <= listed()
     set_takedown([first.pk], TakedownState.TAKEN_DOWN)

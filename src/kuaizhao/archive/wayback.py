@@ -93,7 +93,7 @@ def _timestamp_bound(value: str, upper: bool) -> datetime | None:
         raise ValueError(f"时间应为 1 到 14 位数字（yyyyMMddhhmmss 的前缀）：{value}")
     padded = value.ljust(14, "9" if upper else "0")
     fields = [int(padded[0:4])] + [int(padded[i : i + 2]) for i in range(4, 14, 2)]
-    return _last_at_most(fields) if upper else _first_at_least(fields)
+    return _nearest(fields, upper)
 
 
 def _field_range(i: int, prefix: list[int]) -> tuple[int, int]:
@@ -114,33 +114,26 @@ def _instant(fields: list[int], fill_max: bool) -> datetime:
     return datetime(*out, tzinfo=UTC)  # type: ignore[misc]
 
 
-def _first_at_least(fields: list[int]) -> datetime | None:
+def _nearest(fields: list[int], upper: bool) -> datetime | None:
+    """The first instant whose fields are ≥ `fields` (or, `upper`, the last ≤ them); None if none.
+
+    Fields are compared in order, as the digits are: the first field out of its range decides.
+    Out of range on the side the bound looks towards (a `from` with month 00, a `to` with day 31
+    of February), the answer is the prefix's first (last) instant; on the far side (a `from` with
+    month 13), it is one second past the prefix's last (before its first) instant.
+    """
     for i, value in enumerate(fields):
         low, high = _field_range(i, fields[:i])
-        if value < low:
-            return _instant(fields[:i], fill_max=False)
-        if value > high:  # past this field's range: the next instant after the prefix's last
-            if i == 0:
-                return None
-            try:
-                return _instant(fields[:i], fill_max=True) + timedelta(seconds=1)
-            except OverflowError:  # after the end of year 9999
-                return None
-    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
-
-
-def _last_at_most(fields: list[int]) -> datetime | None:
-    for i, value in enumerate(fields):
-        low, high = _field_range(i, fields[:i])
-        if value > high:
-            return _instant(fields[:i], fill_max=True)
-        if value < low:  # before this field's range: the instant before the prefix's first
-            if i == 0:
-                return None
-            try:
-                return _instant(fields[:i], fill_max=False) - timedelta(seconds=1)
-            except OverflowError:  # before the start of year 1
-                return None
+        if low <= value <= high:
+            continue
+        if (value > high) == upper:
+            return _instant(fields[:i], fill_max=upper)
+        if i == 0:
+            return None
+        try:
+            return _instant(fields[:i], fill_max=not upper) + timedelta(seconds=-1 if upper else 1)
+        except OverflowError:  # before year 1 or after year 9999
+            return None
     return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
 
 
