@@ -6,6 +6,9 @@ import json
 import os
 import shutil
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,6 +89,7 @@ def demo(reset: bool, articles: int, port: int, site_port: int, no_serve: bool) 
         summary = _crawl(load_sources(sources_file), polite=False, recrawl_all=False)
         if summary.stats.get("finish_reason") == "shutdown":
             raise click.ClickException("crawl interrupted; run `kuaizhao demo` again to resume it")
+        _cluster()  # a var/demo of an older version has snapshots without stories
         _ensure_index()
         if no_serve:
             return
@@ -224,11 +228,34 @@ def extract(file: click.utils.LazyFile | None, url: str, as_json: bool, captured
     click.echo(article.text)
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, drawn from the first report on (when the total is known)."""
+    bar = None
+
+    def report(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=label, show_pos=True, show_percent=True,
+                                    file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield report
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 def _ensure_index() -> None:
     """Rebuild the search index when it is missing, outdated or behind (data of an older version)."""
     from .search import sync
 
     state = sync.status()
+    if state.generation is not None and state.pending:
+        sync.apply_pending(wait=30.0)  # logged changes (a crawl's last, new stories) need no rebuild
+        state = sync.status()
     if state.generation is not None and state.documents == state.indexable and not state.pending:
         click.echo(f"search index: {state.documents} documents, up to date")
         return
@@ -240,21 +267,8 @@ def _ensure_index() -> None:
 def _reindex() -> None:
     from .search import sync
 
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label="indexing", show_pos=True, show_percent=True,
-                                    file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
+    with _progress("indexing") as progress:
         report = sync.reindex(progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     rate = report.documents / report.seconds if report.seconds else 0
     click.echo(f"indexed {report.documents} snapshots in {report.seconds:.1f} s ({rate:,.0f}/s), "
                f"{report.size_bytes / 1e6:.1f} MB; now live: {report.generation}"
@@ -331,6 +345,41 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
         click.echo(f"more: --page {results.page + 1}")
 
 
+def _cluster(quiet_when_none: bool = True) -> None:
+    from .archive import services
+    from .archive.models import Snapshot
+
+    if quiet_when_none and not Snapshot.objects.filter(story__isnull=True).exists():
+        return
+    started = time.perf_counter()
+    with _progress("finding stories") as progress:
+        done = services.cluster_unassigned(progress=progress)
+    seconds = time.perf_counter() - started
+    rate = f" in {seconds:.1f} s ({done / seconds:,.0f}/s)" if done else ""
+    click.echo(f"assigned a story to {done} snapshots{rate}; {_story_counts()}")
+
+
+def _story_counts() -> str:
+    from django.db.models import Count
+
+    from .archive.models import Story
+
+    stories = Story.objects.count()
+    shared = Story.objects.annotate(pages=Count("snapshots__page", distinct=True)).filter(pages__gt=1).count()
+    return f"{stories} stories, {shared} of them on more than one page"
+
+
+@main.command()
+def stories() -> None:
+    """Group snapshots stored before stories existed into stories (reprints and copies); new ones
+    are grouped as they are crawled. Search picks the groups up without a rebuild."""
+    _django()
+    _cluster(quiet_when_none=False)
+    from .search import sync
+
+    sync.apply_pending(wait=30.0)
+
+
 @main.command()
 def status() -> None:
     """What the archive holds: snapshots, pages by status, captures by outcome, per source."""
@@ -344,6 +393,9 @@ def status() -> None:
     click.echo("pages: " + (", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"))
     by_outcome = dict(Capture.objects.values_list("outcome").annotate(n=Count("pk")))
     click.echo("captures: " + (", ".join(f"{k} {v}" for k, v in sorted(by_outcome.items())) or "none"))
+    unassigned = Snapshot.objects.filter(story__isnull=True).count()
+    click.echo(f"stories: {_story_counts()}"
+               + (f"; {unassigned} snapshots not grouped yet (`kuaizhao stories`)" if unassigned else ""))
     from django.utils import timezone
 
     for source in Source.objects.annotate(pages=Count("page", distinct=True), last=Max("page__last_fetched")):

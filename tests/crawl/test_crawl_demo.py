@@ -191,3 +191,18 @@ def test_unreachable_article_marks_the_page(kuaizhao, tmp_path: Path):
     assert "unreachable (timeout, refused, DNS)" in done.stdout
     page = Page.objects.get(url=f"http://127.0.0.1:{dead_port}/a/1.html")
     assert page.status == PageStatus.UNREACHABLE
+
+
+def test_stories_are_the_demo_sites_own_reprints(kuaizhao, demo_site, demo_sources):
+    """Every story found is exactly one demo article and its reprints (edited or not), no more, no less."""
+    kuaizhao.crawl(demo_sources)
+    article = demo_site.article_urls()
+    found: dict[int, set[str]] = {}
+    truth: dict[int, set[str]] = {}
+    for url, story in Snapshot.objects.values_list("page__url", "story_id"):
+        assert story is not None, url
+        found.setdefault(story, set()).add(url)
+        truth.setdefault(demo_site.site.origin(article[url]), set()).add(url)
+    groups = sorted(map(sorted, found.values()))
+    assert groups == sorted(map(sorted, truth.values()))
+    assert any(len(g) > 1 for g in groups), "the demo site reprints"

@@ -13,13 +13,17 @@ from kuaizhao.archive.services import set_takedown
 from kuaizhao.search import sync
 
 TEXT = "泰国总理英拉今天发表讲话，强调不会解散国会。\n曼谷街头的反政府示威今天仍在继续。"
+# Three different reports (not copies of one story, which search would show as one hit).
+OTHERS = ["英拉在曼谷会见各国使节，介绍泰国经济形势和明年的预算安排。\n曼谷街头的反政府示威今天仍在继续。",
+          "反对派再次要求英拉辞职，示威者在政府大楼外集会到深夜。",
+          "英拉出席东盟峰会，与邻国领导人讨论湄公河流域的水资源合作。"]
 
 
 @pytest.fixture
 def filled(archive, settings, tmp_path):
     settings.INDEX_DIR = tmp_path / "index"
     settings.PUBLIC_URL = "http://archive.example.org"
-    urls = [archive.add(f"英拉发表讲话之{i}", text=TEXT + f"\n第{i}段。", category="国际") for i in range(3)]
+    urls = [archive.add(f"英拉发表讲话之{i}", text=OTHERS[i], category="国际") for i in range(3)]
     urls.append(archive.add("冬奥会筹备进展顺利", text="国际奥委会今天宣布冬奥会筹备进展顺利。", category="体育"))
     gone = archive.add("英拉发表讲话（已删除）", text=TEXT + "\n已删除。", category="国际")
     set_takedown([Snapshot.objects.get(page__url=gone).pk], TakedownState.TAKEN_DOWN)

@@ -136,6 +136,22 @@ class Capture(models.Model):
         return bool(self.warc_file)
 
 
+class Story(models.Model):
+    """One article wherever it appears: reprints on other sites, later editions, other scripts.
+
+    Its snapshots are near-copies of each other (stories.py: what "near" means and how copies are
+    found); every version of one page belongs to the page's first story.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报道"
+
+    def __str__(self) -> str:
+        return f"story {self.pk}"
+
+
 class Snapshot(models.Model):
     """One distinct extracted content of a page, as first captured."""
 
@@ -164,6 +180,8 @@ class Snapshot(models.Model):
     captured_at = models.DateTimeField(help_text="capture time of the fetch that first saw this content")
     sort_time = models.DateTimeField(help_text="published time when known, else capture time")
     takedown = models.CharField(max_length=16, choices=TakedownState.choices, default=TakedownState.NONE)
+    # None until clustered (snapshots stored before stories existed: `kuaizhao stories` assigns them).
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="snapshots")
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -177,6 +195,7 @@ class Snapshot(models.Model):
             models.Index(fields=["source", "-sort_time", "-id"], name="snap_source_time_id"),
             # Taken-down snapshots are few: "is anything of this page hidden?" reads a tiny index.
             models.Index(fields=["page"], condition=~models.Q(takedown=TakedownState.NONE), name="snap_hidden_page"),
+            models.Index(fields=["story", "sort_time"], name="snap_story_time"),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +217,25 @@ class Snapshot(models.Model):
         """The lead cut to one line of a listing (slicing is exact for CJK: no word boundaries)."""
         lead = self.lead
         return lead if len(lead) <= 90 else lead[:89] + "…"
+
+
+class StoryBucket(models.Model):
+    """One MinHash band of a snapshot's body: snapshots sharing a bucket are candidate copies.
+
+    The time is the snapshot's `sort_time`, kept here so that a lookup reads only the buckets of
+    snapshots near in time (copies appear within days; boilerplate that recurs for years does not
+    make candidates).
+    """
+
+    key = models.BigIntegerField()
+    time = models.DateTimeField()
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "time"], name="story_bucket_key_time")]
+
+    def __str__(self) -> str:
+        return f"bucket {self.key} of snapshot {self.snapshot_id}"
 
 
 class IndexChange(models.Model):

@@ -7,7 +7,8 @@ which is what lets a crawl keep up with hundreds of pages a second on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 
 from ..extract.article import Article
 from ..sources import Source as SourceConfig
+from . import stories
 from .models import (
     Capture,
     CaptureOutcome,
@@ -24,6 +26,8 @@ from .models import (
     PageStatus,
     Snapshot,
     Source,
+    Story,
+    StoryBucket,
     TakedownState,
 )
 from .urlkeys import urlkey
@@ -139,7 +143,9 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
                 pending.append((item, page, capture))
         Capture.objects.bulk_create(captures)
         snapshots = [_snapshot(item, page, capture, sources, categories) for item, page, capture in pending]
+        buckets = _assign_stories(snapshots)
         Snapshot.objects.bulk_create(snapshots)
+        StoryBucket.objects.bulk_create(buckets(), batch_size=2000)
         changed = []
         for (_, page, _), snapshot in zip(pending, snapshots, strict=True):
             if page.latest_snapshot_id:
@@ -149,6 +155,101 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         _update_pages({p.pk: p for p in pages.values()}.values())
         log_index_changes(changed)
     return outcomes
+
+
+# --- stories (reprint clusters) -------------------------------------------------------------------
+
+_CANDIDATES = 5  # stored snapshots checked by exact Jaccard per new one: the most buckets shared
+
+
+def _assign_stories(snapshots: Sequence[Snapshot]) -> Callable[[], list[StoryBucket]]:
+    """Give each snapshot its story: its page's, else that of its closest copy (stored, or earlier
+    in this batch) if near enough, else a new one. Returns what makes the snapshots' buckets once
+    they have ids."""
+    fps = [stories.fingerprint(s.text) for s in snapshots]
+    # Labels: a stored story's id, or -(n + 1) for the n-th story this batch starts.
+    page_label = dict(
+        Snapshot.objects.filter(page_id__in={s.page_id for s in snapshots}, story__isnull=False)
+        .exclude(pk__in=[s.pk for s in snapshots if s.pk]).order_by("-sort_time").values_list("page_id", "story_id")
+    )  # newest first, so that the earliest version's story is the one the dict keeps
+    stored = _stored_candidates(snapshots, fps)
+    known = {pk: (stories.shingles(text), story_id) for pk, text, story_id in Snapshot.objects.filter(
+        pk__in={pk for ids in stored for pk in ids}, story__isnull=False).values_list("pk", "text", "story_id")}
+    seen: dict[int, list[int]] = defaultdict(list)  # bucket key → indexes earlier in this batch
+    labels: list[int] = []
+    started = 0
+    for i, (snap, fp) in enumerate(zip(snapshots, fps, strict=True)):
+        label = page_label.get(snap.page_id)
+        if label is None:
+            in_batch = Counter(j for key in fp.buckets for j in seen[key]
+                               if abs(snapshots[j].sort_time - snap.sort_time) <= stories.WINDOW)
+            options = [(stories.jaccard(fp.shingles, known[pk][0]), known[pk][1]) for pk in stored[i] if pk in known]
+            options += [(stories.jaccard(fp.shingles, fps[j].shingles), labels[j])
+                        for j, _ in in_batch.most_common(_CANDIDATES)]
+            near = [option for option in options if option[0] >= stories.THRESHOLD]
+            label = max(near)[1] if near else None
+        if label is None:
+            started += 1
+            label = -started
+        labels.append(label)
+        page_label.setdefault(snap.page_id, label)
+        for key in fp.buckets:
+            seen[key].append(i)
+    created = Story.objects.bulk_create([Story() for _ in range(started)])
+    for snap, label in zip(snapshots, labels, strict=True):
+        snap.story_id = label if label > 0 else created[-label - 1].pk
+
+    def buckets() -> list[StoryBucket]:
+        return [StoryBucket(key=key, time=snap.sort_time, snapshot_id=snap.pk)
+                for snap, fp in zip(snapshots, fps, strict=True) for key in fp.buckets]
+
+    return buckets
+
+
+def _stored_candidates(snapshots: Sequence[Snapshot], fps: Sequence[stories.Fingerprint]) -> list[list[int]]:
+    """Per snapshot, the stored snapshots near in time that share the most buckets with it."""
+    keys = sorted({key for fp in fps for key in fp.buckets})
+    if not keys:
+        return [[] for _ in snapshots]
+    low = min(s.sort_time for s in snapshots) - stories.WINDOW
+    high = max(s.sort_time for s in snapshots) + stories.WINDOW
+    own = {s.pk for s in snapshots if s.pk}
+    found: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for start in range(0, len(keys), 500):  # SQLite's bound on query parameters
+        rows = StoryBucket.objects.filter(key__in=keys[start : start + 500], time__range=(low, high))
+        for key, when, pk in rows.values_list("key", "time", "snapshot_id"):
+            if pk not in own:
+                found[key].append((when, pk))
+    out = []
+    for snap, fp in zip(snapshots, fps, strict=True):
+        shared = Counter(pk for key in fp.buckets for when, pk in found.get(key, ())
+                         if abs(when - snap.sort_time) <= stories.WINDOW)
+        out.append([pk for pk, _ in shared.most_common(_CANDIDATES)])
+    return out
+
+
+def cluster_unassigned(batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
+    """Assign a story to every snapshot without one (stored before stories existed), oldest first.
+
+    Each batch is one transaction and tells the search index to look at its snapshots again, so
+    search collapses the new clusters without a rebuild. Returns how many were assigned.
+    """
+    total = Snapshot.objects.filter(story__isnull=True).count()
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(Snapshot.objects.filter(story__isnull=True).order_by("sort_time", "pk")
+                         .only("pk", "page_id", "text", "sort_time")[:batch_size])
+            if not batch:
+                break
+            buckets = _assign_stories(batch)
+            Snapshot.objects.bulk_update(batch, ["story"], batch_size=1000)
+            StoryBucket.objects.bulk_create(buckets(), batch_size=2000)
+            log_index_changes(s.pk for s in batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    return done
 
 
 def log_index_changes(snapshot_ids: Iterable[int]) -> None:

@@ -113,10 +113,22 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     phrases, related = search_service.related(snap)
     response = render(request, "archive/snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
+        "copies": _copies(snap), "copies_shown": COPIES_SHOWN,
         "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })
     return wayback.snapshot_headers(request, response, snap)
+
+
+COPIES_SHOWN = 20
+
+
+def _copies(snap: Snapshot) -> list[Snapshot]:
+    """The same story on other pages (reprints, rewrites of one wire story), earliest first."""
+    if snap.story_id is None:
+        return []
+    return list(Snapshot.objects.public().current().filter(story=snap.story_id).exclude(page=snap.page_id)
+                .select_related("source", "page").defer("html", "text").order_by("sort_time", "pk")[:COPIES_SHOWN])
 
 
 def _stored(snap: Snapshot):

@@ -106,6 +106,11 @@ class DemoServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def article_urls(self) -> dict[str, int]:
+        """The URL of every article → its id (what tests compare a crawl's results with)."""
+        outlets = {srv.outlet.key: srv.outlet for srv in self._servers}
+        return {outlets[self.site.outlet_of(i).key].url(i): i for i in range(self.site.count)}
+
     def set_edition(self, edition: int) -> None:
         """Move the site forward in time: later editions have edited and removed articles."""
         self.site.set_edition(edition)

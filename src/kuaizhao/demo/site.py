@@ -105,6 +105,12 @@ class DemoSite:
         """The site's clock, for relative times: wall time, or the anchor when frozen (tests)."""
         return self.anchor if self.frozen_clock else datetime.now(SHANGHAI)
 
+    def origin(self, i: int) -> int:
+        """The article a reprint copies (following reprints of reprints); an original is its own."""
+        while (source := self._meta[i].reprint_of) is not None:
+            i = source
+        return i
+
     def outlet_of(self, i: int) -> Outlet:
         return next(o for o in OUTLETS if i % 10 in o.share)
 

@@ -23,7 +23,8 @@ Fields (see tokenize.py for the two token streams):
     source_key      the same, folded: the `source:` filter
     host            the page's host (raw, fast)
     site            the host and each parent domain: the `site:` filter
-    story           u64 story key (the body's content key until story clustering exists): reprints
+    story           u64 story key: the Story id (reprint clusters, archive/stories.py); the body's
+                    content key for snapshots not clustered yet, so exact copies still collapse
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class IndexDoc:
     category: str = ""
     source: str = ""
     host: str = ""
-    story: int | None = None  # u64 story key; None: the body's content key (tokenize.content_key)
+    story: int | None = None  # the Story id; None (not clustered yet): the body's content key
 
 
 def build_schema() -> tantivy.Schema:
@@ -95,9 +96,10 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
-def story_of(text: str) -> int:
-    """The story key of a body until story clustering exists: copies with the same words collapse."""
-    return tokenize.content_key(tokenize.fold(text))
+def story_key(story_id: int | None, text: str) -> int:
+    """The index's story value of a snapshot: its Story id, or for one not clustered yet its body's
+    content key (copies with the same words still collapse)."""
+    return story_id if story_id is not None else tokenize.content_key(tokenize.fold(text))
 
 
 def site_values(host: str) -> list[str]:

@@ -20,7 +20,7 @@ from . import query as q
 from . import related as rel
 from . import snippets
 from .engine import Engine, Results
-from .index import story_of, u64
+from .index import story_key, u64
 from .sync import home
 
 _engine: Engine | None = None
@@ -144,7 +144,7 @@ def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[R
     except SearchUnavailable:
         return [], []
     phrases = rel.key_phrases(searcher, schema, snap.title, snap.text)
-    found = rel.related_ids(searcher, schema, phrases, snap.pk, story_of(snap.text), limit)
+    found = rel.related_ids(searcher, schema, phrases, snap.pk, story_key(snap.story_id, snap.text), limit)
     rows = _public({i for i, _ in found})
     out = []
     for snapshot_id, _ in found:
@@ -158,11 +158,13 @@ def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[R
 
 
 def latest_in_category(snap: Snapshot, limit: int = 10) -> list[tuple[Snapshot, str]]:
-    """The newest other snapshots in the snapshot's category, each with a one-line lead."""
+    """The newest other stories in the snapshot's category, each with a one-line lead."""
     if not snap.category_id:
         return []
-    rows = (Snapshot.objects.public().current().filter(category=snap.category_id).exclude(page=snap.page_id)
-            .select_related("source").defer("html").order_by("-sort_time", "-pk")[:limit])
+    others = Snapshot.objects.public().current().filter(category=snap.category_id).exclude(page=snap.page_id)
+    if snap.story_id is not None:
+        others = others.exclude(story=snap.story_id)  # its reprints are not "more news"
+    rows = others.select_related("source").defer("html").order_by("-sort_time", "-pk")[:limit]
     return [(s, snippets.lead(s.text, 60)) for s in rows]
 
 

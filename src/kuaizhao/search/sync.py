@@ -35,7 +35,7 @@ INCREMENTAL_HEAP = 50_000_000  # bytes: a crawl's batches are small
 APPLY_CHUNK = 2000  # changes read and applied per commit
 PRUNE_AFTER = timedelta(days=1)  # change-log entries older than this and applied are deleted
 _FIELDS = ("pk", "title", "text", "sort_time", "captured_at", "category__name", "source_name", "source__name",
-           "page__host")
+           "page__host", "story_id")
 
 
 def home() -> IndexHome:
@@ -48,10 +48,11 @@ def indexable():
 
 
 def _docs(queryset) -> Iterator[IndexDoc]:
-    for pk, title, text, sort_time, captured, category, credited, site_name, host in (
+    for pk, title, text, sort_time, captured, category, credited, site_name, host, story in (
         queryset.order_by().values_list(*_FIELDS).iterator(chunk_size=2000)
     ):
-        yield IndexDoc(pk, title, text, sort_time, captured, category or "", credited or site_name or "", host or "")
+        yield IndexDoc(pk, title, text, sort_time, captured, category or "", credited or site_name or "", host or "",
+                       story)
 
 
 def last_change() -> int:

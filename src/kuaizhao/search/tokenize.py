@@ -120,6 +120,15 @@ def fold(text: str) -> str:
     return _text(_fold_codes(_codes(text)))
 
 
+def word_codes(text: str) -> npt.NDArray[np.uint32]:
+    """The folded code points of a text's word characters: what it says, whatever its spacing,
+    punctuation, width or script (content keys and reprint shingles are made of these)."""
+    if not text:
+        return np.empty(0, dtype=np.uint32)
+    folded = _fold_codes(_codes(text))
+    return folded[_word_mask(folded)]
+
+
 def _bigram_codes(folded: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """Three code points per character: the token it starts (one or two characters), then spaces."""
     n = len(folded)
