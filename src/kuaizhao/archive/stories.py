@@ -82,6 +82,7 @@ def _permutations() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
 
 
 _A, _B = _permutations()
+_CHUNK = 512
 
 
 def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -100,7 +101,17 @@ def signature(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     pulls in scipy: +65 MB resident and +0.57 s in every process that stores snapshots.
     """
     mixed = _mix(hashes)
-    return (mixed[:, None] * _A[None, :] + _B[None, :]).min(axis=0)
+    # In chunks of shingles: the whole n × 80 matrix of a long body would be tens of MB of
+    # temporaries, and the allocator keeps such peaks resident in a long-running store worker.
+    out = np.full(BANDS * ROWS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    buf = np.empty((_CHUNK, BANDS * ROWS), dtype=np.uint64)
+    for start in range(0, len(mixed), _CHUNK):
+        part = mixed[start : start + _CHUNK, None]
+        block = buf[: len(part)]
+        np.multiply(part, _A[None, :], out=block)
+        block += _B[None, :]
+        np.minimum(out, block.min(axis=0), out=out)
+    return out
 
 
 def band_keys(sig: npt.NDArray[np.uint64]) -> tuple[int, ...]:
