@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from kuaizhao.archive import stories
 from kuaizhao.archive.models import Page, Snapshot, StoryBucket, TakedownState
 from kuaizhao.archive.services import cluster_unassigned, set_takedown
 from kuaizhao.search import sync
@@ -29,7 +30,7 @@ def test_an_edited_reprint_on_another_site_joins_the_story_and_others_do_not(arc
     other = archive.add("前4个月工业增加值增长5.6%", text=OTHER)
     assert _snap(original).story_id == _snap(reprint).story_id
     assert _snap(other).story_id not in (None, _snap(original).story_id)
-    assert StoryBucket.objects.filter(snapshot=_snap(reprint)).count() == 20
+    assert StoryBucket.objects.filter(snapshot=_snap(reprint)).count() == stories.BANDS
 
 
 def test_copies_far_apart_in_time_are_different_stories(archive):

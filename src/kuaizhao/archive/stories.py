@@ -4,7 +4,8 @@ A story is the set of snapshots whose bodies are near-copies of each other: the 
 another site (a reprint, often edited: the lead's 本报讯（记者…） dropped, an editor line added),
 an updated edition of the same page, a traditional-script copy. "Near-copy" is measured, not
 guessed: the Jaccard similarity of the bodies' character 5-gram shingles, taken over the folded
-word characters (tokenize.fold: width, case and script folded; punctuation and spacing ignored),
+word characters (tokenize.word_codes: width, case and script folded; punctuation and spacing
+ignored),
 at least `THRESHOLD`. Word shingles would be fragile: Chinese has no spaces, and a segmenter cuts
 the same sentence differently in different contexts.
 
@@ -24,7 +25,7 @@ day); between 0.55 and 0.7 they were mostly items cut from one template on diffe
 different stories. The same templates recur for years, hence the window: copies of an article
 appear within `WINDOW` of it.
 
-Nothing here touches the database: `services.assign_stories` does that.
+Nothing here touches the database: `services._assign_stories` does that.
 """
 
 from __future__ import annotations
@@ -138,6 +139,3 @@ def jaccard(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
     common = len(np.intersect1d(a, b, assume_unique=True))
     return common / (len(a) + len(b) - common)
 
-
-def same_story(a: Fingerprint, b: Fingerprint) -> bool:
-    return jaccard(a.shingles, b.shingles) >= THRESHOLD

@@ -105,30 +105,31 @@ def _public_snapshot(pk: int) -> Snapshot:
     )
 
 
+COPIES_SHOWN = 20  # other pages of the story listed on a snapshot page
+
+
 @require_safe
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     snap = _public_snapshot(pk)
     history = list(Snapshot.objects.public().filter(page=snap.page).order_by("captured_at")
                    .only("pk", "title", "captured_at"))
     phrases, related = search_service.related(snap)
+    copies = _copies(snap, COPIES_SHOWN + 1)
     response = render(request, "archive/snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
-        "copies": _copies(snap), "copies_shown": COPIES_SHOWN,
+        "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN,
         "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })
     return wayback.snapshot_headers(request, response, snap)
 
 
-COPIES_SHOWN = 20
-
-
-def _copies(snap: Snapshot) -> list[Snapshot]:
+def _copies(snap: Snapshot, limit: int) -> list[Snapshot]:
     """The same story on other pages (reprints, rewrites of one wire story), earliest first."""
     if snap.story_id is None:
         return []
     return list(Snapshot.objects.public().current().filter(story=snap.story_id).exclude(page=snap.page_id)
-                .select_related("source", "page").defer("html", "text").order_by("sort_time", "pk")[:COPIES_SHOWN])
+                .select_related("source", "page").defer("html", "text").order_by("sort_time", "pk")[:limit])
 
 
 def _stored(snap: Snapshot):

@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 def word_codes(text: str) -> npt.NDArray[np.uint32]:
     """The folded code points of a text's word characters: what it says, whatever its spacing,
-    punctuation, width or script (content keys and reprint shingles are made of these)."""
+    punctuation, width or script (reprint shingles are made of these)."""
     if not text:
         return np.empty(0, dtype=np.uint32)
     folded = _fold_codes(_codes(text))
