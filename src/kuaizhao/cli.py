@@ -335,6 +335,8 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
         s = item.snapshot
         meta = [timezone.localtime(s.sort_time).strftime("%Y-%m-%d %H:%M"),
                 s.source_name or (s.source.name if s.source else ""), s.category.name if s.category else ""]
+        if item.original:
+            meta.append(f"首发：{item.original.site_label}")
         if item.reprints:
             meta.append(f"{item.reprints} 家转载")
         click.echo(f"{n:>3}. {plain(item.title)}")

@@ -36,8 +36,10 @@ def test_reprints_are_collapsed_with_a_count(kuaizhao, demo_site, demo_sources):
     reprinted = [h for h in found["hits"] if h["reprints"]]
     assert reprinted, "the demo site reprints stories across outlets"
     hit = reprinted[0]
-    others = [o["id"] for o in hit["reprinted_by"]]
-    assert others and hit["id"] not in others
+    # Filters alone sort newest first: the newest copy is shown, the original named beside it.
+    others = [o["id"] for o in hit["reprinted_by"]] + ([hit["first_published_by"]["id"]]
+                                                        if hit["first_published_by"] else [])
+    assert len(others) == min(hit["reprints"], 6) and hit["id"] not in others
     # One story on the demo site's own record: the reprints (some edited) of one article.
     urls = demo_site.article_urls()
     pages = Snapshot.objects.filter(pk__in=[hit["id"], *others]).values_list("page__url", flat=True)

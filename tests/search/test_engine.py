@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from kuaizhao.search import engine as engine_module
 from kuaizhao.search import tokenize
 from kuaizhao.search.engine import Engine
 from kuaizhao.search.index import IndexDoc
@@ -140,6 +141,20 @@ def test_reprints_collapse_to_one_hit_with_a_count(engine, corpus_docs):
     shown = [h for h in collapsed.hits if h.id in copies]
     assert len(shown) == 1 and shown[0].reprints == 2
     assert collapsed.total == flat.total  # the count is of documents
+    # The story's copies oldest first; and its first matching copies, unless the hit is the first.
+    assert shown[0].copies == (original.id, 1000, 1001)
+    assert shown[0].firsts == (() if shown[0].id == original.id else (original.id, 1000, 1001))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "time"])
+def test_stories_too_big_to_read_at_once_are_read_one_by_one(engine, corpus_docs, monkeypatch, sort):
+    """Reading every document of the shown stories in one search has a bound; past it, the answer
+    is the same (sized by aggregation, each story read on its own)."""
+    query = parse(" OR ".join(d.title.split("：")[-1][:4] for d in corpus_docs[:3]))
+    at_once = engine.search(query, sort=sort, per_page=20)
+    assert any(h.reprints for h in at_once.hits), "the page must show a story with copies"
+    monkeypatch.setattr(engine_module, "STORY_READ", 2)
+    assert engine.search(query, sort=sort, per_page=20).hits == at_once.hits
 
 
 def test_facets_count_the_whole_result(engine, corpus_docs):

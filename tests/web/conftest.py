@@ -33,7 +33,8 @@ class Archive:
         self.n = 0
         self._held: list[CapturedPage] | None = None
         sync_sources(parse_sources('[[source]]\nname = "华夏日报"\nhomepage = "http://hx.example.cn/"\n'
-                                   'feeds = ["http://hx.example.cn/rss"]\ncategory = "国内"\n'))
+                                   'feeds = ["http://hx.example.cn/rss"]\ncategory = "国内"\n'
+                                   '[[source]]\nname = "南风资讯"\nhomepage = "http://nf.example.cn/"\nfeeds = ["http://nf.example.cn/rss"]\n'))
 
     def add(self, title: str = "湖南深化产业工人队伍建设改革", *, url: str | None = None, category: str = "国内",
             text: str | None = None, when: datetime | None = None, status: int = 200, **fields) -> str:
@@ -56,7 +57,7 @@ class Archive:
         item = CapturedPage(
             page_url=url, url=url, fetched_at=when, http_status=status, headers=fetched.headers,
             content_type="text/html", payload_sha256=hashlib.sha256(body).hexdigest(), payload_length=len(body),
-            pointer=pointer, article=article, source="华夏日报",
+            pointer=pointer, article=article, source="南风资讯" if "//nf.example.cn/" in url else "华夏日报",
         )
         if self._held is not None:
             self._held.append(item)

@@ -113,9 +113,10 @@ def test_categories_and_sources(client, five):
     cats = {c["slug"]: c for c in client.get("/api/categories").json()}
     assert cats["world"]["name"] == "国际" and cats["world"]["feed"].endswith("/category/world/feed")
     assert len(cats) == 6
-    (src,) = client.get("/api/sources").json()
-    assert src["name"] == "华夏日报" and src["snapshots"] == 5
-    assert src["id"] == Source.objects.get().pk and src["feed"].endswith(f"/source/{src['id']}/feed")
+    sources = {s["name"]: s for s in client.get("/api/sources").json()}
+    assert {name: s["snapshots"] for name, s in sources.items()} == {"华夏日报": 5, "南风资讯": 0}
+    src = sources["华夏日报"]
+    assert src["id"] == Source.objects.get(name="华夏日报").pk and src["feed"].endswith(f"/source/{src['id']}/feed")
 
 
 @pytest.mark.parametrize(("url", "code"), [

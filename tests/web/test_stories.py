@@ -98,3 +98,54 @@ def test_cluster_unassigned_groups_older_snapshots_and_updates_search(archive, c
     sync.apply_pending()
     found = json.loads(client.get("/api/search", {"q": "海关总署"}).content)
     assert len(found["hits"]) == 1 and found["hits"][0]["reprints"] == 1
+
+
+def _hits(client, q: str, sort: str = "relevance") -> list[dict]:
+    return json.loads(client.get("/api/search", {"q": q, "sort": sort}).content)["hits"]
+
+
+def test_ranked_by_relevance_a_story_is_shown_by_its_first_copy(archive, client, settings, tmp_path):
+    settings.INDEX_DIR = tmp_path / "index"
+    original = archive.add("前4个月外贸进出口同比增长2.1%", text=ARTICLE)
+    reprint = archive.add("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT)
+    sync.apply_pending()
+    # The reprint's headline holds the words: it is the better-scoring copy…
+    from kuaizhao.search import service
+    ranked = service.engine().search(service.parse("增速 加快"), collapse=False).hits
+    assert [h.id for h in ranked] == [_snap(reprint).pk, _snap(original).pk]
+    # …but the story is shown by where it first ran, and the reprint is named as one.
+    (hit,) = _hits(client, "增速 加快")
+    assert hit["id"] == _snap(original).pk and hit["first_published_by"] is None
+    assert [r["site"] for r in hit["reprinted_by"]] == ["南风资讯"] and hit["reprints"] == 1
+    html = client.get("/search", {"q": "增速 加快"}).content.decode()
+    assert "1 家转载：" in html and ">南风资讯</a>" in html and "首发" not in html.split('class="list hits"')[1]
+
+    # Newest first, the newest copy stands for the story, and the original is named as such.
+    (hit,) = _hits(client, "增速 加快", sort="time")
+    assert hit["id"] == _snap(reprint).pk and hit["first_published_by"]["site"] == "华夏日报"
+    assert hit["reprinted_by"] == [] and hit["reprints"] == 1
+    html = client.get("/search", {"q": "增速 加快", "sort": "time"}).content.decode()
+    assert f'<span class="original">首发：<a href="/snapshot/{_snap(original).pk}/">华夏日报</a></span>' in html
+
+
+def test_a_copy_that_does_not_match_is_not_shown_for_one_that_does(archive, client, settings, tmp_path):
+    """Only the reprint has the editor's line: it is the hit, and the original is named beside it."""
+    settings.INDEX_DIR = tmp_path / "index"
+    original = archive.add("前4个月外贸进出口同比增长2.1%", text=ARTICLE)
+    reprint = archive.add("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT)
+    sync.apply_pending()
+    (hit,) = _hits(client, '"责任编辑：万艳"')
+    assert hit["id"] == _snap(reprint).pk and "<mark>" in hit["excerpt_html"]
+    assert hit["first_published_by"]["id"] == _snap(original).pk
+
+
+def test_at_the_same_time_the_copy_crediting_no_other_outlet_is_the_first(archive, client, settings, tmp_path):
+    """Reprints often carry the original's time; the one whose 来源 names another outlet is the copy."""
+    settings.INDEX_DIR = tmp_path / "index"
+    reprint = archive.add("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT,
+                          when=T0, source="华夏日报")
+    original = archive.add("前4个月外贸进出口同比增长2.1%", text=ARTICLE, when=T0)
+    sync.apply_pending()
+    assert _snap(reprint).pk < _snap(original).pk and _snap(reprint).sort_time == _snap(original).sort_time
+    (hit,) = _hits(client, "海关总署")
+    assert hit["id"] == _snap(original).pk and [r["site"] for r in hit["reprinted_by"]] == ["南风资讯"]

@@ -116,6 +116,7 @@ class SearchHit(Schema):
     category: str | None
     reprints: int
     reprinted_by: list[Reprint]
+    first_published_by: Reprint | None  # the story's first copy, when the hit shown is a later one
 
 
 class SearchOut(Schema):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 
 import tantivy
 
@@ -20,6 +21,9 @@ from .query import Query, compile_query
 SORTS = ("relevance", "time")
 MAX_PAGE = 50  # deeper than this nobody reads; it also bounds the collapsing work
 FACET_SIZE = 30
+COPIES = 7  # a shown story's first copies named: enough for its original and five more, whichever is shown
+FIRSTS = 5  # a story's earliest copies matching the query, to show it by its original (ties go to the caller)
+STORY_READ = 200  # documents of the shown stories read in one go; beyond that, one query per story
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,10 @@ class Hit:
     score: float  # BM25, or the time in seconds when sorted by time
     story: int
     reprints: int = 0  # other documents of the same story in the whole index
+    copies: tuple[int, ...] = ()  # the story's first documents, oldest first (up to COPIES)
+    # Ranked by relevance, a story is shown by its original, not by whichever copy scored best: its
+    # earliest documents that match the query too, oldest first (up to FIRSTS; the caller breaks ties).
+    firsts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class Engine:
             limit *= 4
         shown = hits[(page - 1) * per_page : page * per_page]
         if collapse and shown:
-            shown = _with_reprints(searcher, schema, shown)
+            shown = _with_copies(searcher, schema, tq if sort == "relevance" else None, shown)
         return Results(
             query=query,
             hits=shown,
@@ -163,16 +171,74 @@ def _collapse(raw: list, ids: list, stories: list) -> list[Hit]:
     return out
 
 
-def _with_reprints(searcher: tantivy.Searcher, schema: tantivy.Schema, hits: list[Hit]) -> list[Hit]:
+def _with_copies(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, tq: tantivy.Query | None, hits: list[Hit]
+) -> list[Hit]:
+    """Each shown story's size and first copies; with `tq`, also its first copies that match it.
+
+    Stories are small, so one search reading every document of the shown stories (oldest first)
+    usually answers for all of them; a story too big for that is sized by aggregation and read
+    on its own.
+    """
     stories = sorted({h.story for h in hits if h.story})
     if not stories:
         return hits
-    agg = searcher.aggregate(
-        tantivy.Query.term_set_query(schema, "story", stories),
-        {"s": {"terms": {"field": "story", "size": len(stories)}}},
-    )
-    sizes = {int(b["key"]): int(b["doc_count"]) for b in agg["s"]["buckets"]}
-    return [Hit(h.id, h.score, h.story, max(0, sizes.get(h.story, 1) - 1)) if h.story else h for h in hits]
+    in_stories = _stories(schema, stories)
+    members, complete = _members(searcher, in_stories, STORY_READ)
+    if complete:
+        sizes = {story: len(ids) for story, ids in members.items()}
+    else:
+        agg = searcher.aggregate(in_stories, {"s": {"terms": {"field": "story", "size": len(stories)}}})
+        sizes = {int(b["key"]): int(b["doc_count"]) for b in agg["s"]["buckets"]}
+        members = {story: _members(searcher, _story(schema, story), COPIES)[0].get(story, []) for story in stories}
+    firsts: dict[int, list[tuple[int, int]]] = {}
+    shown = {h.story: h.id for h in hits}
+    # A hit that is its story's first copy (by time, and alone at that time) is the original already.
+    copied = [story for story in stories if sizes.get(story, 1) > 1 and not _first_alone(members[story], shown[story])]
+    if tq is not None and copied:
+        firsts, complete = _members(searcher, _within(tq, _stories(schema, copied)), STORY_READ)
+        if not complete:
+            firsts = {story: _members(searcher, _within(tq, _story(schema, story)), FIRSTS)[0].get(story, [])
+                      for story in copied}
+    out = []
+    for h in hits:
+        size = sizes.get(h.story, 1) if h.story else 1
+        if size <= 1:
+            out.append(h)
+            continue
+        out.append(replace(h, reprints=size - 1, copies=tuple(i for i, _ in members.get(h.story, [])[:COPIES]),
+                           firsts=tuple(i for i, _ in firsts.get(h.story, [])[:FIRSTS])))
+    return out
+
+
+def _first_alone(members: list[tuple[int, int]], doc_id: int) -> bool:
+    return bool(members) and members[0][0] == doc_id and (len(members) == 1 or members[1][1] > members[0][1])
+
+
+def _story(schema: tantivy.Schema, story: int) -> tantivy.Query:
+    return tantivy.Query.term_query(schema, "story", story)
+
+
+def _stories(schema: tantivy.Schema, stories: list[int]) -> tantivy.Query:
+    # A union of term queries, not term_set_query: for ten stories of the 110k-article corpus, top 200
+    # by time, 0.01 ms against 0.25 ms (0.15 ms even on a 2,000-article index).
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, _story(schema, s)) for s in stories])
+
+
+def _within(a: tantivy.Query, b: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, a), (tantivy.Occur.Must, b)])
+
+
+def _members(
+    searcher: tantivy.Searcher, query: tantivy.Query, limit: int
+) -> tuple[dict[int, list[tuple[int, int]]], bool]:
+    """(id, time) of the documents matching `query` by story, oldest first; and whether that is all."""
+    found = searcher.search(query, limit, order_by_field="time", order=tantivy.Order.Asc)
+    by_story: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (when, _), doc_id, story in zip(found.hits, searcher.fast_field_values("id", [a for _, a in found.hits]),
+                                        searcher.fast_field_values("story", [a for _, a in found.hits]), strict=True):
+        by_story[u64(story)].append((u64(doc_id), int(when)))
+    return by_story, len(found.hits) < limit
 
 
 def _facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict[str, list[tuple[str, int]]]:

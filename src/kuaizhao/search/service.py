@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import tantivy
 from django.conf import settings
 from django.utils.timezone import localtime
 
@@ -20,7 +19,7 @@ from . import query as q
 from . import related as rel
 from . import snippets
 from .engine import Engine, Results
-from .index import story_key, u64
+from .index import story_key
 from .sync import home
 
 _engine: Engine | None = None
@@ -49,19 +48,16 @@ def parse(text: str) -> q.Query:
 
 
 @dataclass
-class Reprint:
-    snapshot: Snapshot
-
-
-@dataclass
 class Item:
     """One result as shown: the snapshot, its excerpt, and the other copies of its story."""
 
     snapshot: Snapshot
     excerpt: str  # HTML: escaped text with <mark>
     title: str  # HTML: escaped title with <mark>
-    reprints: int = 0
-    others: list[Snapshot] = field(default_factory=list)
+    reprints: int = 0  # the story's other copies
+    others: list[Snapshot] = field(default_factory=list)  # some of them, oldest first, not `original`
+    original: Snapshot | None = None  # the story's first copy, when it is not the one shown
+    more_others: bool = False  # copies neither shown nor named
 
 
 @dataclass
@@ -80,25 +76,42 @@ def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | No
     eng = engine()
     results = eng.search(parsed, sort=sort, page=page, per_page=per_page or settings.SEARCH_PAGE_SIZE,
                          collapse=collapse)
-    copies = _other_copy_ids(eng, [h for h in results.hits if h.reprints]) if collapse else {}
-    # One database round trip for the hits and their reprints alike.
-    rows = _public({h.id for h in results.hits} | {i for ids in copies.values() for i in ids}, full)
+    # One database round trip for the hits, their stories' first matching copies and the copies named.
+    rows = _public({i for h in results.hits for i in (h.id, *h.firsts, *h.copies)}, full)
     terms = parsed.highlight_terms()
     items = []
     for hit in results.hits:
-        snap = rows.get(hit.id)
-        if snap is None:
+        candidates = [rows[i] for i in (hit.id, *hit.firsts) if i in rows]
+        if not candidates:
             continue  # taken down or deleted since the index last heard: the gate wins
-        others = [rows[i] for i in copies.get(hit.story, []) if i in rows]
+        snap = first_copy(candidates)
+        story = [rows[i] for i in hit.copies if i in rows and i != snap.pk]
+        first = first_copy([snap, *story])
+        original = None if first is snap else first
+        others = [o for o in story if o is not original][:SHOWN_OTHERS]
+        named = 1 + (original is not None) + len(others)
         items.append(Item(snap, snippets.excerpt(snap.text, terms, width=140, fragments=3),
                           snippets.excerpt(snap.title, terms, width=200, fragments=1),
-                          hit.reprints, others))
+                          hit.reprints, others, original, more_others=hit.reprints + 1 > named))
     return Page(results, items)
+
+
+SHOWN_OTHERS = 5
+
+
+def first_copy(copies: list[Snapshot]) -> Snapshot:
+    """The copy a story started with: the earliest; at the same time, one that credits no other outlet."""
+    return min(copies, key=lambda s: (s.sort_time, credits_elsewhere(s), s.pk))
+
+
+def credits_elsewhere(s: Snapshot) -> bool:
+    """Whether a snapshot says it is a reprint: 本文转自, or a 来源 other than its own site's name."""
+    return bool(s.reposted_from) or bool(s.source_name and s.source_id and s.source_name != s.source.name)
 
 
 # What result lists show (the page, the JSON, the CLI): loading only these keeps the sanitised HTML
 # and the attribution details of ten articles out of every search.
-_LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_name",
+_LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_name", "reposted_from",
            "page__url", "page__host", "source__name", "category__name", "category__slug")
 
 
@@ -109,20 +122,6 @@ def _public(ids: set[int], full: bool = False) -> dict[int, Snapshot]:
     if not full:
         rows = rows.only(*_LISTED)
     return {s.pk: s for s in rows}
-
-
-def _other_copy_ids(eng: Engine, hits: list) -> dict[int, list[int]]:
-    """Up to five other copies per collapsed story, newest first (ids; the gate applies later)."""
-    if not hits:
-        return {}
-    searcher = eng.searcher()
-    schema = eng.schema
-    ids: dict[int, list[int]] = {}
-    for hit in hits:
-        found = searcher.search(tantivy.Query.term_query(schema, "story", hit.story), 6, order_by_field="time")
-        values = searcher.fast_field_values("id", [a for _, a in found.hits])
-        ids[hit.story] = [u64(v) for v in values if u64(v) != hit.id][:5]
-    return ids
 
 
 # --- the snapshot page's blocks -------------------------------------------------------------------
@@ -194,6 +193,8 @@ def as_json(found: Page, base_url: str) -> dict:
             "category": s.category.name if s.category else None,
             "reprints": item.reprints,
             "reprinted_by": [{"id": o.pk, "site": o.site_label, "url": url(o.pk)} for o in item.others],
+            "first_published_by": ({"id": item.original.pk, "site": item.original.site_label,
+                                    "url": url(item.original.pk)} if item.original else None),
         })
     return {
         "query": results.query.text, "understood_as": results.query.explain(), "notes": list(results.query.notes),
