@@ -333,8 +333,9 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
         click.echo(f"  ({note})")
     for n, item in enumerate(found.items, start=(results.page - 1) * results.per_page + 1):
         s = item.snapshot
-        meta = [timezone.localtime(s.sort_time).strftime("%Y-%m-%d %H:%M"),
-                s.source_name or (s.source.name if s.source else ""), s.category.name if s.category else ""]
+        credit = f"（来源：{s.source_name}）" if s.source_name and s.source_name != s.site_label else ""
+        meta = [timezone.localtime(s.sort_time).strftime("%Y-%m-%d %H:%M"), s.site_label + credit,
+                s.category.name if s.category else ""]
         if item.original:
             meta.append(f"首发：{item.original.site_label}")
         if item.reprints:

@@ -219,5 +219,7 @@ def test_reprints_are_named_by_the_site_that_reprinted(archive, index_dir, clien
     reprints = re.search(r'<span class="reprints">(.*?)</span>', page, re.S)
     assert reprints and "1 家转载" in reprints.group(1)
     assert ">华夏日报</a>" in reprints.group(1) and "东方新闻网" not in reprints.group(1)
+    # The copy shown (the earlier one) is named by its site too, with the outlet it credits beside it.
+    assert "<span>华夏日报</span><span>来源：东方新闻网</span>" in page
     api = client.get("/api/search?q=解散国会").json()
     assert [o["site"] for o in api["hits"][0]["reprinted_by"]] == ["华夏日报"]
