@@ -36,8 +36,19 @@ class Archive:
                                    'feeds = ["http://hx.example.cn/rss"]\ncategory = "国内"\n'
                                    '[[source]]\nname = "南风资讯"\nhomepage = "http://nf.example.cn/"\nfeeds = ["http://nf.example.cn/rss"]\n'))
 
-    def add(self, title: str = "湖南深化产业工人队伍建设改革", *, url: str | None = None, category: str = "国内",
-            text: str | None = None, when: datetime | None = None, status: int = 200, **fields) -> str:
+    def add(self, title: str = "湖南深化产业工人队伍建设改革", **kwargs) -> str:
+        """Capture a page and store it (or hold it for the batch being built); returns its URL."""
+        item = self.capture(title, **kwargs)
+        if self._held is not None:
+            self._held.append(item)
+        else:
+            store_captures([item])
+        return item.page_url
+
+    def capture(self, title: str = "湖南深化产业工人队伍建设改革", *, url: str | None = None, category: str = "国内",
+                text: str | None = None, when: datetime | None = None, status: int = 200,
+                **fields) -> CapturedPage:
+        """What a crawl hands the store for one page: written to WARC, extracted, not stored yet."""
         self.n += 1
         text = text if text is not None else TEXT + "\n" + _filler(self.n)
         url = url or f"http://hx.example.cn/gn/2026-01/17/content_{self.n}.htm"
@@ -54,16 +65,11 @@ class Archive:
                                                        TimeProvenance.TEXT, "2026-01-17 19:37:00")),
             captured=when, **fields,
         ) if status == 200 else None
-        item = CapturedPage(
+        return CapturedPage(
             page_url=url, url=url, fetched_at=when, http_status=status, headers=fetched.headers,
             content_type="text/html", payload_sha256=hashlib.sha256(body).hexdigest(), payload_length=len(body),
             pointer=pointer, article=article, source="南风资讯" if "//nf.example.cn/" in url else "华夏日报",
         )
-        if self._held is not None:
-            self._held.append(item)
-        else:
-            store_captures([item])
-        return url
 
     @contextmanager
     def batch(self) -> Iterator[None]:

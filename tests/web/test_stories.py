@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
-from kuaizhao.archive import stories
+import pytest
+from django.db import connection
+
+from kuaizhao.archive import services, stories
 from kuaizhao.archive.models import Page, Snapshot, StoryBucket, TakedownState
-from kuaizhao.archive.services import cluster_unassigned, set_takedown
+from kuaizhao.archive.services import cluster_unassigned, set_takedown, store_captures
 from kuaizhao.search import sync
 
 from ..archive.test_stories import ARTICLE, REPRINT
-from .conftest import T0
+from .conftest import T0, Archive
 
 OTHER = (
     "国家统计局今天公布，前4个月全国规模以上工业增加值同比增长5.6%，外贸进出口企业订单有所回升。\n"
@@ -149,3 +153,41 @@ def test_at_the_same_time_the_copy_crediting_no_other_outlet_is_the_first(archiv
     assert _snap(reprint).pk < _snap(original).pk and _snap(reprint).sort_time == _snap(original).sort_time
     (hit,) = _hits(client, "海关总署")
     assert hit["id"] == _snap(original).pk and [r["site"] for r in hit["reprinted_by"]] == ["南风资讯"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copies_stored_at_the_same_moment_by_two_workers_join_one_story(settings, tmp_path, monkeypatch):
+    """Store workers on two machines share PostgreSQL: the second must wait for the first's buckets."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite transactions begin IMMEDIATE, so two store transactions never overlap")
+    settings.WARC_DIR = tmp_path / "warc"
+    archive = Archive(settings.WARC_DIR)
+    original = archive.capture("前4个月外贸进出口同比增长2.1%", text=ARTICLE)
+    reprint = archive.capture("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT)
+    inside, release = threading.Event(), threading.Event()
+    insert_buckets = services._insert_buckets
+
+    def first_pauses_before_commit(rows):
+        insert_buckets(rows)
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(10)
+
+    monkeypatch.setattr(services, "_insert_buckets", first_pauses_before_commit)
+
+    def store(item):
+        try:
+            store_captures([item])
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=store, args=(original,), name="first")
+    first.start()
+    assert inside.wait(10), "the first worker never reached its buckets"
+    second = threading.Thread(target=store, args=(reprint,), name="second")
+    second.start()
+    second.join(1.0)  # unguarded, the second worker is done by now, having seen none of the first's buckets
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert _snap(original.page_url).story_id == _snap(reprint.page_url).story_id

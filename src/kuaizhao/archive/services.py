@@ -172,6 +172,7 @@ def _assign_stories(snapshots: Sequence[Snapshot]) -> Callable[[], None]:
     from . import stories  # not at import: it loads numpy and rjieba, 50 MB the crawl process never needs
 
     fps = [stories.fingerprint(s.text) for s in snapshots]
+    _hold_story_lock()
     # Labels: a stored story's id, or -(n + 1) for the n-th story this batch starts.
     page_label = dict(
         Snapshot.objects.filter(page_id__in={s.page_id for s in snapshots}, story__isnull=False)
@@ -208,6 +209,23 @@ def _assign_stories(snapshots: Sequence[Snapshot]) -> Callable[[], None]:
         _insert_buckets([(snap.pk, snap.sort_time, fp.buckets) for snap, fp in zip(snapshots, fps, strict=True)])
 
     return buckets
+
+
+# pg_advisory_xact_lock key ("kzst"): one story assignment at a time across store workers.
+STORY_LOCK = 0x6B7A7374
+
+
+def _hold_story_lock() -> None:
+    """Wait until no other transaction is assigning stories, and hold that until this one ends.
+
+    Two store workers (one per machine, sharing PostgreSQL) storing copies of one article at the
+    same moment would otherwise each miss the other's uncommitted buckets and start two stories.
+    The lock is held from here to commit, which serialises only this tail of store transactions.
+    SQLite needs nothing: its transactions begin IMMEDIATE (settings), one writer at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORY_LOCK])
 
 
 def _insert_buckets(rows: Sequence[tuple[int, datetime, tuple[int, ...]]]) -> None:
