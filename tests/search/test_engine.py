@@ -3,6 +3,8 @@ time order, reprints collapsed, facets."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,13 @@ def test_pages_do_not_repeat(engine):
     first = engine.search(parse("category:国内"), sort="time", page=1, per_page=10)
     second = engine.search(parse("category:国内"), sort="time", page=2, per_page=10)
     assert first.has_next and not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_a_word_breaking_into_characters_matches_those_characters_together(tmp_path):
+    """中美 is 中 · 美 to the segmenter; a reader means the two characters, side by side."""
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    texts = {1: "中美两国元首举行会晤，讨论中美关系。", 2: "美中贸易全国委员会今天举行年会。",
+             3: "美国总统在会上说，中国经济增长稳定。", 4: "中，美。两字之间隔着标点。"}
+    eng = make_engine(tmp_path, [IndexDoc(i, f"第{i}条", t, when, when) for i, t in texts.items()])
+    assert {h.id for h in eng.search(parse("中美"), collapse=False).hits} == {1}
+    assert {h.id for h in eng.search(parse("举行 -中美"), collapse=False).hits} == {2}

@@ -49,6 +49,17 @@ def test_function_words_are_dropped_unless_alone():
     assert parse("的").required[0].pieces == ("的",)
 
 
+def test_a_word_that_segments_into_characters_is_matched_as_typed():
+    """中美 → 中 · 美 would match any text with the words 中 and 美 anywhere: it is matched whole."""
+    (clause,) = parse("中美").required
+    assert clause.exact == "中美" and clause.pieces == ("中", "美")
+    assert parse("中美 贸易").explain() == "中美；贸易"
+    assert parse("中美").highlight_terms() == ["中美"]
+    assert parse("-中美").excluded[0].exact == "中美"
+    # Words that segment into words are not: they must all appear, anywhere.
+    assert parse("泰国总理").required[0].exact == ""
+
+
 def test_filters_alone_are_a_query():
     q = parse("category:国内", CATEGORIES)
     assert not q.has_text and not q.is_empty

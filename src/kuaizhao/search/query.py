@@ -61,11 +61,17 @@ STOPWORDS = frozenset("的 了 是 在 和 与 及 或 等 也 就 都 而 被 �
 
 @dataclass(frozen=True)
 class Words:
-    """An unquoted word; `pieces` are the folded words it was segmented into."""
+    """An unquoted word; `pieces` are the folded words it was segmented into.
+
+    When segmentation breaks it into single characters (中美 → 中 · 美, 习主席 → 习 · 主席), the
+    pieces are no words a reader meant: `exact` is then the folded word, matched as the characters
+    typed, contiguous (its pieces still rank), instead of one-character words anywhere in the text.
+    """
 
     text: str
     pieces: tuple[str, ...]
     title_only: bool = False
+    exact: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ class Query:
             options = clause.options if isinstance(clause, AnyOf) else (clause,)
             for option in options:
                 if isinstance(option, Words):
-                    out.extend(option.pieces)
+                    out.extend([option.exact] if option.exact else option.pieces)
                 elif isinstance(option, Phrase):
                     out.append(option.folded)
         return list(dict.fromkeys(out))
@@ -137,7 +143,7 @@ class Query:
 
 def _explain(clause: Clause) -> str:
     if isinstance(clause, Words):
-        text = " · ".join(clause.pieces)
+        text = clause.text if clause.exact else " · ".join(clause.pieces)
         return f"标题含 {text}" if clause.title_only else text
     if isinstance(clause, Phrase):
         return f"标题含“{clause.text}”" if clause.title_only else f"“{clause.text}”"
@@ -263,7 +269,7 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
 def _count(clause: Clause) -> int:
     if isinstance(clause, AnyOf):
         return sum(_count(o) for o in clause.options)
-    if isinstance(clause, Words):
+    if isinstance(clause, Words) and not clause.exact:
         return len(clause.pieces)
     return 1
 
@@ -279,6 +285,8 @@ def _text_clause(token: _Token, notes: list[str]) -> Words | Phrase | None:
     if token.quoted or title_only:
         return Phrase(token.value, folded, title_only)
     pieces = tokenize.segment(folded)
+    if len(pieces) > 1 and any(len(p) == 1 for p in pieces if p not in STOPWORDS):
+        return Words(token.value, tuple(pieces), False, exact=folded.strip())
     kept = [p for p in pieces if p not in STOPWORDS] or pieces
     if len(kept) < len(pieces):
         notes.append("忽略了常用虚词：" + " ".join(p for p in pieces if p in STOPWORDS))
@@ -354,6 +362,11 @@ def _should(queries: list[tantivy.Query]) -> tantivy.Query:
 
 def _match(schema: tantivy.Schema, clause: Clause) -> tuple[tantivy.Query, list[tantivy.Query]]:
     """(what must match, what ranks) for one clause."""
+    if isinstance(clause, Words) and clause.exact:
+        exact = substring_query(schema, "bigrams", clause.exact)
+        # Ranked by the word itself where the documents' segmentation kept it whole, and by its longer pieces.
+        return tantivy.Query.const_score_query(exact, 0.0), _ranking(
+            schema, [clause.exact, *(p for p in clause.pieces if len(p) > 1)])
     if isinstance(clause, Words):
         must = []
         ranking = []
