@@ -128,6 +128,10 @@ def test_categories_and_sources(client, five):
     ("/api/pages?url=http://hx.example.cn/%00", "bad-parameter"),
     ("/api/pages?host=hx.example.cn%00", "bad-parameter"),
     ("/api/snapshots/123456789", "not-found"),
+    # Ids past what a 64-bit key holds: SQLite's driver raised OverflowError on the filter (a 500).
+    ("/api/snapshots?source=4132735538475521871446016", "bad-parameter"),
+    ("/api/snapshots/99999999999999999999", "bad-parameter"),
+    ("/api/pages/99999999999999999999", "bad-parameter"),
     ("/api/search", "bad-parameter"),
     ("/api/search?q=%22unclosed", "bad-query"),
 ])

@@ -160,4 +160,8 @@ def test_crawler_page_names_the_user_agent(client, db, settings):
 
 def test_unknown_snapshot_and_wrong_method(client, db):
     assert "页面不存在" in get(client, "/snapshot/987654/", 404)
+    # Past what a 64-bit key holds: not found, on either database, never a driver's overflow (a 500).
+    for path in ("/snapshot/99999999999999999999/", "/source/99999999999999999999/",
+                 "/source/99999999999999999999/feed"):
+        assert client.get(path).status_code == 404, path
     assert client.post("/").status_code == 405

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import timedelta
 
@@ -155,11 +156,13 @@ def test_at_the_same_time_the_copy_crediting_no_other_outlet_is_the_first(archiv
     assert hit["id"] == _snap(original).pk and [r["site"] for r in hit["reprinted_by"]] == ["南风资讯"]
 
 
-@pytest.mark.django_db(transaction=True)
+# Skipped before the database is set up, and rolled back by serialisation (as the `kuaizhao` fixture
+# does): a plain transactional test flushes the rows the migrations seed from under the tests after it.
+@pytest.mark.skipif(os.environ.get("KUAIZHAO_TEST_BACKEND", "sqlite") != "postgres",
+                    reason="PostgreSQL only: SQLite transactions begin IMMEDIATE, two never overlap")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_copies_stored_at_the_same_moment_by_two_workers_join_one_story(settings, tmp_path, monkeypatch):
     """Store workers on two machines share PostgreSQL: the second must wait for the first's buckets."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite transactions begin IMMEDIATE, so two store transactions never overlap")
     settings.WARC_DIR = tmp_path / "warc"
     archive = Archive(settings.WARC_DIR)
     original = archive.capture("前4个月外贸进出口同比增长2.1%", text=ARTICLE)

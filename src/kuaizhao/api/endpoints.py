@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.utils.timezone import is_aware, make_aware
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from ..archive import links
 from ..archive.models import Capture, Category, Page, Snapshot, Source
@@ -35,6 +35,9 @@ from .schemas import (
 router = Router()
 
 Limit = Query(20, ge=1, le=100, description="items per page (1–100)")
+# Ids are 64-bit keys: a larger number names nothing, and SQLite's driver cannot even send it
+# (OverflowError: a 500 without this; schemathesis found it).
+MAX_ID = 2**63 - 1
 # Text that reaches a database lookup: PostgreSQL cannot hold NUL in text, so such a value could
 # match nothing, and its driver refuses to send it (a 500 without this).
 NO_NUL = r"^[^\x00]*$"
@@ -87,7 +90,7 @@ def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict:
 def list_snapshots(
     request: HttpRequest,
     category: str | None = Query(None, description="category URL name or name, e.g. world or 国际", pattern=NO_NUL),
-    source: int | None = Query(None, description="source id (see /api/sources)"),
+    source: int | None = Query(None, ge=1, le=MAX_ID, description="source id (see /api/sources)"),
     since: str | None = Query(None, description="only snapshots published (else captured) at or after this "
                               "ISO 8601 time, e.g. 2026-01-17T08:00:00+08:00", format="date-time"),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
@@ -111,7 +114,7 @@ def list_snapshots(
 
 @router.get("/snapshots/{snapshot_id}", response={200: SnapshotOut, **COMMON}, tags=["snapshots"],
             summary="One snapshot: the extracted article, its attribution and its capture")
-def get_snapshot(request: HttpRequest, snapshot_id: int) -> dict:
+def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX_ID)) -> dict:
     try:
         s = Snapshot.objects.public().select_related("page", "source", "category", "capture").get(pk=snapshot_id)
     except Snapshot.DoesNotExist:
@@ -192,7 +195,7 @@ def list_pages(
 
 @router.get("/pages/{page_id}", response={200: PageOut, **COMMON}, tags=["pages"],
             summary="One page with every capture")
-def get_page(request: HttpRequest, page_id: int) -> dict:
+def get_page(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)) -> dict:
     page = _visible_pages().filter(pk=page_id).first()
     if page is None:
         raise Http404(f"没有页面 {page_id}，或它的快照已被删除")
