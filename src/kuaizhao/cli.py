@@ -333,7 +333,7 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
         click.echo(f"  ({note})")
     for n, item in enumerate(found.items, start=(results.page - 1) * results.per_page + 1):
         s = item.snapshot
-        credit = f"（来源：{s.source_name}）" if s.source_name and s.source_name != s.site_label else ""
+        credit = f"（来源：{s.other_credit}）" if s.other_credit else ""
         meta = [timezone.localtime(s.sort_time).strftime("%Y-%m-%d %H:%M"), s.site_label + credit,
                 s.category.name if s.category else ""]
         if item.original:

@@ -213,6 +213,12 @@ class Snapshot(models.Model):
         return self.source.name if self.source_id else self.page.host
 
     @property
+    def other_credit(self) -> str:
+        """The 来源 this copy credits when it names an outlet other than its own site (a reprint's
+        original), else ''."""
+        return self.source_name if self.source_name and self.source_name != self.site_label else ""
+
+    @property
     def lead_line(self) -> str:
         """The lead cut to one line of a listing (slicing is exact for CJK: no word boundaries)."""
         lead = self.lead

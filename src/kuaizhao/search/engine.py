@@ -234,9 +234,10 @@ def _members(
 ) -> tuple[dict[int, list[tuple[int, int]]], bool]:
     """(id, time) of the documents matching `query` by story, oldest first; and whether that is all."""
     found = searcher.search(query, limit, order_by_field="time", order=tantivy.Order.Asc)
+    addrs = [a for _, a in found.hits]
     by_story: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (when, _), doc_id, story in zip(found.hits, searcher.fast_field_values("id", [a for _, a in found.hits]),
-                                        searcher.fast_field_values("story", [a for _, a in found.hits]), strict=True):
+    for (when, _), doc_id, story in zip(found.hits, searcher.fast_field_values("id", addrs),
+                                        searcher.fast_field_values("story", addrs), strict=True):
         by_story[u64(story)].append((u64(doc_id), int(when)))
     return by_story, len(found.hits) < limit
 

@@ -106,7 +106,7 @@ def first_copy(copies: list[Snapshot]) -> Snapshot:
 
 def credits_elsewhere(s: Snapshot) -> bool:
     """Whether a snapshot says it is a reprint: 本文转自, or a 来源 other than its own site's name."""
-    return bool(s.reposted_from) or bool(s.source_name and s.source_id and s.source_name != s.source.name)
+    return bool(s.reposted_from or s.other_credit)
 
 
 # What result lists show (the page, the JSON, the CLI): loading only these keeps the sanitised HTML
