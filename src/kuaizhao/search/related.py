@@ -3,9 +3,14 @@
 Key phrases come from index statistics: the article's words (rjieba), and runs of two or three
 words that recur in it, weighted by how often the article uses them and how rare they are in the
 archive (BM25's idf from document frequencies). A word or phrase only this article has relates it
-to nothing and is skipped, as are ones that half the archive has. Related articles are those
-containing the best phrases, exactly (the bigram field), each phrase counting by its weight; the
-article itself and other copies of its story are left out.
+to nothing and is skipped, as are ones that half the archive has.
+
+Related articles are those containing the best phrases, each phrase counting by its weight, and
+once more when it is in their title (an article about the topic names it there; a roundup that
+mentions it in passing does not). A key word matches as a word (the words fields), so 布林 finds
+no 布林肯 and 海闻 no 上海闻名; a run of words matches as an exact substring (the bigram fields).
+Among equal scores the articles nearest in time to this one come first: for news, coverage of the
+same days is the related coverage. The article itself and other copies of its story are left out.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from .query import STOPWORDS, substring_query
 
 MAX_SHARE = 0.2  # a word in more than this share of documents says nothing about the topic…
 MIN_CEILING = 50  # …unless the archive is so small that every topic is in a large share of it
+NEAR_DAYS = 60  # candidates are also drawn from this many days either side, so that ties go to them
+POOL = 4  # candidates read per related article shown, from each of the two searches
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class KeyPhrase:
     text: str  # folded
     weight: float
     df: int  # documents containing it
+    word: bool = False  # one rjieba word, matched as a word; else a run of words, matched as a substring
 
 
 def _idf(df: int, n: int) -> float:
@@ -53,7 +61,7 @@ def key_phrases(
     for word, count in tf.most_common(60):
         df = searcher.doc_freq("words", word)
         if 2 <= df <= ceiling:
-            scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df)
+            scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df, word=True)
     for phrase, count in _recurring_runs(words)[:12]:
         df = count_of(searcher.search(substring_query(schema, "bigrams", phrase), 1, count=True))
         if 2 <= df <= ceiling:
@@ -85,13 +93,23 @@ def _recurring_runs(words: list[str], longest: int = 6) -> list[tuple[str, int]]
     return sorted(kept, key=lambda pc: (-pc[1], -len(pc[0])))
 
 
+def _contains(schema: tantivy.Schema, phrase: KeyPhrase, title_only: bool) -> tantivy.Query:
+    if phrase.word:
+        fields = ["title_words"] if title_only else ["words", "title_words"]
+        terms = [tantivy.Query.term_query(schema, f, phrase.text) for f in fields]
+        return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
+    return substring_query(schema, "title_bigrams" if title_only else "bigrams", phrase.text)
+
+
 def related_query(
     schema: tantivy.Schema, phrases: list[KeyPhrase], exclude_id: int, exclude_story: int
 ) -> tantivy.Query:
-    """Articles containing any of the phrases, scored by the weights of those they contain."""
+    """Articles containing any of the phrases, scored by the weights of those they contain, twice
+    for those in their title."""
     should = [
-        (tantivy.Occur.Should, tantivy.Query.const_score_query(substring_query(schema, "bigrams", p.text), p.weight))
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(_contains(schema, p, title_only), p.weight))
         for p in phrases
+        for title_only in (False, True)
     ]
     must_not = [(tantivy.Occur.MustNot, tantivy.Query.term_query(schema, "id", exclude_id))]
     if exclude_story:
@@ -101,17 +119,36 @@ def related_query(
 
 def related_ids(
     searcher: tantivy.Searcher, schema: tantivy.Schema, phrases: list[KeyPhrase], exclude_id: int,
-    exclude_story: int, limit: int = 8,
+    exclude_story: int, when: int, limit: int = 8,
 ) -> list[tuple[int, int]]:
-    """(snapshot id, story) of the best related articles, one per story."""
+    """(snapshot id, story) of the best related articles, one per story; `when` is the article's time
+    (seconds), and among equal scores the nearest come first."""
     if not phrases:
         return []
-    found = searcher.search(related_query(schema, phrases, exclude_id, exclude_story), limit * 3)
-    addrs = [a for _, a in found.hits]
+    query = related_query(schema, phrases, exclude_id, exclude_story)
+    # Equal scores are common (a score is a sum of a few weights) and tantivy breaks ties by index
+    # order, so the best-scoring candidates of the whole archive are joined by those of the
+    # article's own weeks before ordering by (score, distance in time).
+    near = tantivy.Query.range_query(
+        schema, "time", tantivy.FieldType.Integer, when - NEAR_DAYS * 86400, when + NEAR_DAYS * 86400
+    )
+    # The range scores nothing (a plain Must would add its constant 1 to the scores compared).
+    within = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.const_score_query(near, 0.0))]
+    )
+    candidates: dict[tuple[int, int], tuple[float, tantivy.DocAddress]] = {}  # DocAddress is not hashable
+    for q in (query, within):
+        for score, addr in searcher.search(q, limit * POOL).hits:
+            candidates[(addr.segment_ord, addr.doc)] = (score, addr)
+    scores = [score for score, _ in candidates.values()]
+    addrs = [addr for _, addr in candidates.values()]
+    rows = zip(scores, searcher.fast_field_values("id", addrs), searcher.fast_field_values("story", addrs),
+               searcher.fast_field_values("time", addrs), strict=True)
+    # Scores are sums of floats: rounded, so that the same phrases give the same score however summed.
+    ranked = sorted(rows, key=lambda r: (-round(r[0], 3), abs(int(r[3] or 0) - when), u64(r[1])))
     out: list[tuple[int, int]] = []
     seen: set[int] = set()
-    for doc_id, story in zip(searcher.fast_field_values("id", addrs), searcher.fast_field_values("story", addrs),
-                             strict=True):
+    for _, doc_id, story, _ in ranked:
         story = u64(story)
         if story and story in seen:
             continue

@@ -143,7 +143,8 @@ def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[R
     except SearchUnavailable:
         return [], []
     phrases = rel.key_phrases(searcher, schema, snap.title, snap.text)
-    found = rel.related_ids(searcher, schema, phrases, snap.pk, story_key(snap.story_id, snap.text), limit)
+    found = rel.related_ids(searcher, schema, phrases, snap.pk, story_key(snap.story_id, snap.text),
+                            int(snap.sort_time.timestamp()), limit)
     rows = _public({i for i, _ in found})
     out = []
     for snapshot_id, _ in found:
