@@ -79,17 +79,25 @@ def key_phrases(
 def _recurring_runs(words: list[str], longest: int = 6) -> list[tuple[str, int]]:
     """Runs of 2–`longest` candidate words found at least twice (产业 工人 队伍 建设 改革), longest
     first; a run is dropped when a longer run containing it occurs as often (it adds nothing)."""
+    # Each word is judged once and each run grown from its first word, so a long article costs a
+    # few string joins per word (judging every window anew was most of a snapshot page's search time).
+    ok = [_candidate(w) for w in words]
     counts: Counter[str] = Counter()
-    for size in range(2, longest + 1):
-        for i in range(len(words) - size + 1):
-            window = words[i : i + size]
-            if all(_candidate(w) for w in window):
-                counts["".join(window)] += 1
+    for i, first in enumerate(words):
+        if not ok[i]:
+            continue
+        run = first
+        for j in range(i + 1, min(i + longest, len(words))):
+            if not ok[j]:
+                break
+            run += words[j]
+            counts[run] += 1
     recurring = sorted(((p, c) for p, c in counts.items() if c >= 2), key=lambda pc: (-len(pc[0]), -pc[1]))
     kept: list[tuple[str, int]] = []
     for phrase, count in recurring:
         if not any(phrase in longer and count <= c for longer, c in kept):
             kept.append((phrase, count))
+    # Ties keep the order of first appearance (the sorts are stable): the headline's runs first.
     return sorted(kept, key=lambda pc: (-pc[1], -len(pc[0])))
 
 
