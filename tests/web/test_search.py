@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 
@@ -198,6 +199,8 @@ def test_snapshot_page_related_coverage_and_latest_in_category(archive, index_di
     html = client.get(f"/snapshot/{snap(a).pk}/").content.decode()
     related = html.split('id="related-h"')[1].split("</section>")[0]
     assert "产业工人队伍建设改革" in related.split("</p>")[0], "the key phrase is named"
+    # A run of words links to the exact characters, as related coverage matched them.
+    assert f'?q=%22{quote("产业工人队伍建设改革")}%22"' in related.split("</p>")[0]
     for other in (b, c):
         assert f'href="/snapshot/{snap(other).pk}/"' in related
     assert '<p class="excerpt">…' in related, "a long text is excerpted around the phrase"
