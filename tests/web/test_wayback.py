@@ -89,6 +89,16 @@ def test_urls_match_the_way_wayback_matches_them(client, archive):
     assert [r[2] for r in port[1:]] == ["https://xinhua.example.cn:8443/port/1.htm"]
 
 
+@pytest.mark.parametrize("url", ["http://hx.example.cn:©/gn/", "http://hx.example.cn:99999/gn/", "L\x16§:©°"])
+def test_a_url_that_cannot_be_parsed_finds_nothing(client, versions, url):
+    """A port that is not a number in range has no SURT key; it matches nothing, and is no error."""
+    for match in ("exact", "prefix", "host"):
+        assert client.get("/cdx", {"url": url, "matchType": match}).content == b"", match
+    assert client.get(f"/timemap/link/{url}").status_code == 404
+    assert client.get(f"/timegate/{url}").status_code == 404
+    assert client.get("/api/pages", {"url": url}).json()["items"] == []
+
+
 def test_snapshot_pages_are_mementos(client, versions):
     snap = versions[1]
     response = client.get(f"/snapshot/{snap.pk}/")

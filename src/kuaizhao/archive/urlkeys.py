@@ -14,8 +14,16 @@ KEY_LENGTH = 2000  # Page.urlkey's column; longer keys are cut (the cut key stil
 
 
 def urlkey(url: str) -> str:
-    """The SURT key of `url` (a URL without a scheme is read as http://, as Wayback does)."""
-    return surt.surt(url)[:KEY_LENGTH]
+    """The SURT key of `url` (a URL without a scheme is read as http://, as Wayback does).
+
+    A URL that cannot be parsed (a port that is not a number from 0 to 65535) has no SURT form. It
+    is keyed by itself, lower-cased: no archived page has such a URL, so a lookup by it finds
+    nothing, as it should, instead of failing (schemathesis sent `/api/pages?url=L…:©°…`).
+    """
+    try:
+        return surt.surt(url)[:KEY_LENGTH]
+    except ValueError:  # urllib.parse: "Port could not be cast to integer value", "Port out of range"
+        return url.strip().lower()[:KEY_LENGTH]
 
 
 def host_prefixes(host: str) -> list[str]:
