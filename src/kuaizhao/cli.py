@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -346,6 +347,10 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
         click.echo(f"     {settings.PUBLIC_URL}/snapshot/{s.pk}/")
     if results.has_next:
         click.echo(f"more: --page {results.page + 1}")
+    if found.hints.parts:
+        click.echo("  each part alone: " + " · ".join(f"{h.label} {h.total}" for h in found.hints.parts))
+    for hint in found.hints.instead:
+        click.echo(f"  try {hint.label}: kuaizhao search {shlex.quote(hint.query)}  ({hint.total} found)")
 
 
 def _cluster(quiet_when_none: bool = True) -> None:

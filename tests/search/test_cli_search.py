@@ -26,6 +26,10 @@ def test_crawl_fills_the_index_and_the_cli_searches_it(kuaizhao, demo_site, demo
     assert as_json["total"] > 0 and times == sorted(times, reverse=True)
     assert all("<mark>经济</mark>" in h["excerpt_html"] + h["title_html"] for h in as_json["hits"])
 
+    none = kuaizhao.run("search", "经济 宇宙飞船").stdout
+    assert none.startswith("0 found") and re.search(r"each part alone: 经济 \d+ · 宇宙飞船 0", none), none
+    assert re.search(r"try 去掉“宇宙飞船”: kuaizhao search '经济'  \(\d+ found\)", none), none
+
     bad = kuaizhao.run("search", '"经济', check=False)
     assert bad.returncode == 1 and "检索式有误：引号没有配对" in bad.stderr
 

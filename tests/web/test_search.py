@@ -178,6 +178,19 @@ def test_api_search_json(archive, index_dir, client):
     json.dumps(body)
 
 
+def test_a_search_that_finds_nothing_says_which_word_failed(archive, index_dir, client):
+    archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际")
+    sync.apply_pending()
+    html = client.get("/search", {"q": "英拉 冬奥会"}).content.decode()
+    assert "找到 0 篇" in html and "没有找到符合条件的快照" in html
+    assert '<a href="/search?q=%E8%8B%B1%E6%8B%89">英拉</a> <span class="count">1 篇</span>' in html
+    assert '<span class="none">冬奥会</span> <span class="count">0 篇</span>' in html
+    assert '<a href="/search?q=%E8%8B%B1%E6%8B%89">去掉“冬奥会”</a>' in html
+    body = client.get("/api/search", {"q": "英拉 冬奥会"}).json()
+    assert body["total"] == 0 and body["hints"]["instead"] == [{"query": "英拉", "total": 1, "label": "去掉“冬奥会”"}]
+    assert client.get("/api/search", {"q": "英拉"}).json()["hints"] == {"parts": [], "instead": []}
+
+
 def test_snapshot_page_related_coverage_and_latest_in_category(archive, index_dir, client):
     from kuaizhao.demo.grammar import make_story
 

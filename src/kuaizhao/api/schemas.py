@@ -119,6 +119,20 @@ class SearchHit(Schema):
     first_published_by: Reprint | None  # the story's first copy, when the hit shown is a later one
 
 
+class SearchHint(Schema):
+    query: str  # query text to run instead
+    total: int  # what it finds
+    label: str  # the part alone, or what the edit changes (去掉 “…”, 不限时间…)
+
+
+class SearchHints(Schema):
+    """Filled only when a search finds nothing: each part of the query counted alone, and edits of
+    the query that find something."""
+
+    parts: list[SearchHint]
+    instead: list[SearchHint]
+
+
 class SearchOut(Schema):
     query: str
     understood_as: str
@@ -131,4 +145,5 @@ class SearchOut(Schema):
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
+    hints: SearchHints
     next: str | None

@@ -95,5 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
         next_link=_link(text, sort, results.page + 1) if results.has_next else None,
         sort_links=[(key, label, _link(text, key)) for key, label in context["sorts"]],
         feeds=feeds.alternates("search", f"搜索：{text}", query=text),
+        hint_parts=[{"s": h, "href": _link(h.query, sort)} for h in found.hints.parts],
+        hint_instead=[{"s": h, "href": _link(h.query, sort)} for h in found.hints.instead],
     )
     return render(request, "archive/search.html", context)

@@ -103,6 +103,10 @@ class Engine:
         found = _search(searcher, tq, limit, sort, count=False)
         return [u64(v) for v in searcher.fast_field_values("id", [a for _, a in found.hits])]
 
+    def count(self, query: Query) -> int:
+        """How many documents match `query` (reprints counted one by one, as Results.total)."""
+        return count_of(self.searcher().search(compile_query(query, self.schema), 1, count=True))
+
     def search(
         self,
         query: Query,

@@ -21,7 +21,7 @@ act on; nothing a reader types reaches tantivy's own parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -72,6 +72,7 @@ class Words:
     pieces: tuple[str, ...]
     title_only: bool = False
     exact: str = ""
+    span: tuple[int, int] = field(default=(0, 0), compare=False)  # where it was typed in Query.text
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Phrase:
     text: str
     folded: str
     title_only: bool = False
+    span: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,17 @@ class AnyOf:
 
     options: tuple[Words | Phrase, ...]
 
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.options[0].span[0], self.options[-1].span[1]
+
 
 @dataclass(frozen=True)
 class Filter:
     kind: str  # site / source / category
     value: str  # as typed
     key: str  # as matched in the index
+    span: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 Clause = Words | Phrase | AnyOf | Filter
@@ -108,10 +115,16 @@ class Query:
     after: datetime | None = None
     before: datetime | None = None
     notes: tuple[str, ...] = field(default=())  # what was ignored, for the reader
+    date_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # after: and before: as typed
 
     @property
     def is_empty(self) -> bool:
         return not (self.required or self.excluded or self.after or self.before)
+
+    @property
+    def has_limits(self) -> bool:
+        """Whether anything beyond words and phrases narrows it: filters, dates, exclusions."""
+        return bool(self.excluded or self.after or self.before or any(isinstance(c, Filter) for c in self.required))
 
     @property
     def has_text(self) -> bool:
@@ -163,6 +176,7 @@ class _Token:
     value: str
     quoted: bool
     at: int
+    end: int
 
 
 def _lex(text: str) -> list[_Token]:
@@ -187,7 +201,7 @@ def _lex(text: str) -> list[_Token]:
                 end = text.find("“", i + 1)
             if end < 0:
                 raise QueryError(f"引号没有配对：{text[start:start + 20]}…", at=start)
-            tokens.append(_Token(negated, name, text[i + 1 : end], True, start))
+            tokens.append(_Token(negated, name, text[i + 1 : end], True, start, end + 1))
             i = end + 1
             continue
         j = i
@@ -196,7 +210,7 @@ def _lex(text: str) -> list[_Token]:
         value = text[i:j]
         if name and not value:
             raise QueryError(f"“{text[start:i]}”后面缺少内容", at=start)
-        tokens.append(_Token(negated, name, value, False, start))
+        tokens.append(_Token(negated, name, value, False, start, j))
         i = j
     return tokens
 
@@ -209,6 +223,7 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
     required: list[Clause] = []
     excluded: list[Clause] = []
     after = before = None
+    date_spans: list[tuple[int, int]] = []
     pending_or: list[Words | Phrase] | None = None
     expect_option = False
 
@@ -228,6 +243,7 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
             when = _parse_date(token.value, token.at)
             if token.negated:
                 raise QueryError(f"{token.field}: 不能用“-”排除", at=token.at)
+            date_spans.append((token.at, token.end))
             if token.field == "after":
                 after = when
             else:
@@ -235,12 +251,12 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
             expect_option = False
             continue
         if token.field in ("site", "source", "category"):
-            clause: Clause = _filter(token, categories)
+            clause: Clause = replace(_filter(token, categories), span=(token.at, token.end))
         else:
             text_clause = _text_clause(token, notes)
             if text_clause is None:
                 continue
-            clause = text_clause
+            clause = replace(text_clause, span=(token.at, token.end))
         if expect_option:
             if token.negated or isinstance(clause, Filter):
                 raise QueryError("OR 只能连接检索词或短语", at=token.at)
@@ -263,7 +279,7 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
         raise QueryError("after: 的日期要早于 before: 的日期")
     if sum(_count(c) for c in required + excluded) > MAX_TERMS:
         raise QueryError(f"检索词太多（最多 {MAX_TERMS} 个）；要找一段原文，请加引号")
-    return Query(text, tuple(required), tuple(excluded), after, before, tuple(notes))
+    return Query(text, tuple(required), tuple(excluded), after, before, tuple(notes), tuple(date_spans))
 
 
 def _count(clause: Clause) -> int:

@@ -17,7 +17,7 @@ from ..archive.models import Snapshot
 from ..exceptions import SearchUnavailable
 from . import query as q
 from . import related as rel
-from . import snippets
+from . import relax, snippets
 from .engine import Engine, Results
 from .index import story_key
 from .sync import home
@@ -64,6 +64,7 @@ class Item:
 class Page:
     results: Results
     items: list[Item]
+    hints: relax.Hints = field(default_factory=relax.Hints)  # when nothing matched: why, and what would
 
 
 def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | None = None,
@@ -78,6 +79,8 @@ def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | No
                          collapse=collapse)
     # One database round trip for the hits, their stories' first matching copies and the copies named.
     rows = _public({i for h in results.hits for i in (h.id, *h.firsts, *h.copies)}, full)
+    if results.total == 0:
+        return Page(results, [], relax.hints(parsed, eng.count, parse))
     terms = parsed.highlight_terms()
     items = []
     for hit in results.hits:
@@ -202,4 +205,6 @@ def as_json(found: Page, base_url: str) -> dict:
         "sort": results.sort, "page": results.page, "per_page": results.per_page, "has_next": results.has_next,
         "total": results.total, "took_ms": round(results.took_ms, 3), "hits": hits,
         "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in results.facets.items()},
+        "hints": {kind: [{"query": h.query, "total": h.total, "label": h.label} for h in hints]
+                  for kind, hints in (("parts", found.hints.parts), ("instead", found.hints.instead))},
     }
