@@ -55,6 +55,12 @@ def test_words_that_never_meet_are_counted_each_alone(eng):
     assert found.instead == []  # each finds something alone: nothing to drop
 
 
+def test_when_every_word_finds_something_alone_the_query_less_one_is_offered(eng):
+    found = run(eng, "熊猫 游客 火锅")
+    assert [s.total for s in found.parts] == [2, 3, 1]
+    assert [(s.label, s.query) for s in found.instead] == [("去掉“熊猫”", "游客 火锅"), ("去掉“火锅”", "熊猫 游客")]
+
+
 def test_one_word_that_segmentation_split_is_explained_by_its_pieces(eng):
     found = run(eng, "熊猫火锅")  # → 熊猫 · 火锅, both required
     assert [(s.query, s.total) for s in found.parts] == [("熊猫", 2), ("火锅", 1)]

@@ -4,7 +4,8 @@ A reader who gets 找到 0 篇 for `宇宙飞船 火星 after:2024` cannot tell 
 list. So each part of the query is counted alone (the other conditions kept), and the page offers
 edits of what the reader typed that do find something:
 
-- without the parts that find nothing even alone;
+- without the parts that find nothing even alone; when each finds something alone, without one
+  of them (the offers that find most first);
 - a quoted phrase unquoted (its words anywhere, not side by side);
 - without the exclusions (`-词`);
 - without one filter, or the dates, at a time (all of them only if no one alone helps); and if
@@ -24,6 +25,7 @@ from ..exceptions import QueryError
 from .query import Clause, Filter, Phrase, Query, Words
 
 MAX_PARTS = 6  # a query with more parts than this is counted as a whole only
+MAX_FEWER = 3  # offers of the query less one part
 _FILTER_NAMES = {"site": "网站", "source": "来源", "category": "类别"}
 
 
@@ -93,6 +95,9 @@ def hints(query: Query, count: Callable[[Query], int], parse: Callable[[str], Qu
             s = run(_keep(units, kept), "去掉" + missing)
             if s is not None:
                 instead.append(s)
+        if not instead and len(kept) >= 3:  # each finds something, not all together: which one to give up
+            fewer = [run(_keep(units, kept - {i}), f"去掉“{units[i].label}”") for i in sorted(kept)]
+            instead += sorted((s for s in fewer if s is not None), key=lambda s: -s.total)[:MAX_FEWER]
     for clause in texts:
         if isinstance(clause, Phrase) and not clause.title_only and clause.text.strip():
             s = run([(clause.span, clause.text)], f"“{clause.text}”不加引号")
