@@ -4,11 +4,14 @@ Matching runs on the folded text (tokenize.fold keeps offsets: one character in,
 traditional or full-width original is excerpted as it was written while the simplified query
 still finds it. Cuts are moved off word boundaries' wrong side: to the nearest separator when
 one is close, else to a word boundary found by rjieba, so a name (特朗普, 宋峥嵘, 普京·某某) is never
-cut in half; the excerpt is escaped after cutting, so no HTML entity is ever split either.
+cut in half; then off the inside of brackets and quotes, so a fragment does not open on
+`新闻联播）：` or stop just after `《`; the excerpt is escaped after cutting, so no HTML entity is
+ever split either.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -49,8 +52,10 @@ def find_spans(text: str, terms: list[str]) -> list[Span]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def _pattern(term: str) -> re.Pattern[str] | None:
-    """A phrase's runs in order, any separators between them (as the index matches it)."""
+    """A phrase's runs in order, any separators between them (as the index matches it). Cached: a
+    result page excerpts ten texts and ten titles for the same terms."""
     runs = tokenize.word_runs(term)
     if not runs:
         return None
@@ -124,9 +129,14 @@ def _is_separator(ch: str) -> bool:
 
 
 def _cut_start(text: str, start: int, limit: int) -> int:
-    """Move a window's start to a boundary: just after a separator nearby, else a word start."""
+    """Move a window's start to a boundary: just after a separator nearby, else a word start; then
+    off the inside of brackets and quotes it would open in (see `_balanced_start`)."""
     if start <= 0:
         return 0
+    return _balanced_start(text, _boundary_start(text, start, limit), limit)
+
+
+def _boundary_start(text: str, start: int, limit: int) -> int:
     for i in range(start, min(limit, start + _NEAR)):
         if _is_separator(text[i - 1]):
             return i
@@ -136,10 +146,64 @@ def _cut_start(text: str, start: int, limit: int) -> int:
     return _word_boundary(text, start, limit, forward=True)
 
 
+# Brackets and quotes: a fragment that shows a closing mark without its opening one (`新闻联播）：…`,
+# `”海闻建议…`) reads as garbage; so does one that stops after an opening mark.
+_CLOSERS = {"）": "（", ")": "(", "”": "“", "》": "《", "】": "【", "」": "「", "』": "『", "]": "[", "〉": "〈"}
+_OPENERS = {v: k for k, v in _CLOSERS.items()}
+_BRACKET_REACH = 12  # how far (characters) an end may move to take in a closing mark
+
+
+def _balanced_start(text: str, start: int, limit: int) -> int:
+    """Include an opening mark the start was put just after; skip past a closing mark (and the
+    punctuation after it) whose opening mark is before the start, when it comes before the match."""
+    while start > 0 and text[start - 1] in _OPENERS:
+        start -= 1
+    open_marks: list[str] = []
+    past = start
+    for i in range(start, limit):
+        ch = text[i]
+        if ch in _OPENERS:
+            open_marks.append(ch)
+        elif ch in _CLOSERS:
+            if open_marks and open_marks[-1] == _CLOSERS[ch]:
+                open_marks.pop()
+            elif not open_marks:
+                past = i + 1
+    while past < limit and _is_separator(text[past]) and text[past] not in _OPENERS:
+        past += 1
+    return past
+
+
+def _balanced_end(text: str, start: int, end: int) -> int:
+    """Take in the closing mark of one opened after `start` (the match's end) when it is near;
+    else end before the opening mark when that loses only a few characters."""
+    open_at: list[int] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPENERS:
+            open_at.append(i)
+        elif ch in _CLOSERS and open_at and text[open_at[-1]] == _CLOSERS[ch]:
+            open_at.pop()
+    if not open_at:
+        return end
+    first = open_at[0]
+    closing = text.find(_OPENERS[text[first]], end, end + _BRACKET_REACH)
+    if len(open_at) == 1 and closing >= 0:
+        return closing + 1
+    if first > start and end - first <= _BRACKET_REACH:  # only a few characters lost
+        return first
+    return end
+
+
 def _cut_end(text: str, end: int, limit: int = 0) -> int:
-    """Move a window's end to a boundary: at a separator nearby, else a word end."""
+    """Move a window's end to a boundary: at a separator nearby, else a word end; then so that it
+    does not stop inside brackets or quotes opened after the match (see `_balanced_end`)."""
     if end >= len(text):
         return len(text)
+    return _balanced_end(text, limit, _boundary_end(text, end, limit))
+
+
+def _boundary_end(text: str, end: int, limit: int) -> int:
     for i in range(end, max(limit, end - _NEAR), -1):
         if _is_separator(text[i]):
             return i + 1 if text[i] in "，。！？；：、,.!?;:)）」』”" else i
@@ -152,7 +216,7 @@ def _cut_end(text: str, end: int, limit: int = 0) -> int:
 def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
     """The word boundary (by rjieba) nearest to `at` that keeps the match inside the window."""
     lo, hi = max(0, at - 12), min(len(text), at + 12)
-    inner = {lo + a for _, a, _ in rjieba.tokenize(text[lo:hi]) if 0 < a}
+    inner = _boundaries(text[lo:hi], lo)
     if forward:
         candidates = [b for b in inner if b <= limit]
     else:
@@ -165,6 +229,23 @@ def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
     while 0 < best < len(text) and unicodedata.combining(text[best]):
         best += 1 if not forward else -1
     return best
+
+
+def _boundaries(piece: str, offset: int) -> set[int]:
+    """Where `piece` may be cut (offsets into the text it was taken from): between rjieba's words,
+    except where they are one name. The segmenter's dictionary lacks most people (宋峥嵘 → 宋 · 峥嵘),
+    but its tagger knows a lone surname (宋/nr): it and the next word stay together. A joiner
+    (特朗普·约翰逊) binds the words on both sides of it."""
+    out = set()
+    at = 0
+    previous = ("", "")
+    for word, tag in rjieba.tag(piece):
+        surname = len(previous[0]) == 1 and previous[1].startswith("nr")
+        if at > 0 and not surname and word not in _JOINERS and previous[0] not in _JOINERS:
+            out.add(offset + at)
+        at += len(word)
+        previous = (word, tag)
+    return out
 
 
 def lead(text: str, width: int = 60) -> str:
