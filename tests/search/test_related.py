@@ -45,6 +45,22 @@ def test_key_phrases_are_words_or_runs_and_say_which(tmp_path):
     assert found.get("劳模") is True, found
 
 
+def test_a_name_the_segmenter_splits_is_a_key_phrase_whole_and_finds_no_other_name(tmp_path):
+    # rjieba cuts 布林肯 (Blinken) into 布 · 林肯 (Lincoln): as a key word, 林肯 would relate him to Lincoln.
+    text = "美国国务卿布林肯今天抵达北京。布林肯表示，美方愿意沟通。"
+    eng = make_engine(tmp_path, [
+        _doc(1, "布林肯抵达北京", text),
+        _doc(2, "布林肯结束访问", "布林肯今天结束访问。"),
+        _doc(3, "林肯纪念堂", "游客参观林肯纪念堂，缅怀林肯总统。"),
+        _doc(4, "林肯诞辰", "今天是林肯诞辰纪念日。"),
+        *(_doc(10 + i, f"新闻{i}", "今天天气晴朗，气温适宜。") for i in range(20)),
+    ])
+    phrases = key_phrases(eng.searcher(), eng.schema, "布林肯抵达北京", text)
+    found = {p.text: p.word for p in phrases}
+    assert found.get("布林肯") is False and "林肯" not in found, found
+    assert _related(eng, [p for p in phrases if p.text == "布林肯"], exclude=1) == [2]
+
+
 def test_an_article_naming_the_phrase_in_its_title_comes_before_a_passing_mention(tmp_path):
     eng = make_engine(tmp_path, [
         _doc(1, "国内联播快讯", "今天有多条消息。云南野生亚洲象种群数量增长。另有其他消息。", days=1),

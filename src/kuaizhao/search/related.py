@@ -1,9 +1,10 @@
 """Related coverage for one article: its key phrases, and the other stories that contain them.
 
-Key phrases come from index statistics: the article's words (rjieba), and runs of two or three
-words that recur in it, weighted by how often the article uses them and how rare they are in the
-archive (BM25's idf from document frequencies). A word or phrase only this article has relates it
-to nothing and is skipped, as are ones that half the archive has.
+Key phrases come from index statistics: the article's words (rjieba, with the names it splits put
+back together: 布林肯, not 布 · 林肯), and runs of two or more words that recur in it, weighted by
+how often the article uses them and how rare they are in the archive (BM25's idf from document
+frequencies). A word or phrase only this article has relates it to nothing and is skipped, as are
+ones that more than a fifth of the archive has.
 
 Related articles are those containing the best phrases, each phrase counting by its weight, and
 once more when it is in their title (an article about the topic names it there; a roundup that
@@ -19,7 +20,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-import rjieba
 import tantivy
 
 from . import tokenize
@@ -55,13 +55,20 @@ def key_phrases(
     n = max(1, searcher.num_docs)
     ceiling = max(n * MAX_SHARE, MIN_CEILING)
     # The title first, then the body; the line break keeps runs from spanning the two.
-    words = list(rjieba.cut(tokenize.fold(title))) + ["\n"] + list(rjieba.cut(tokenize.fold(text)))
+    read = tokenize.reader_words(tokenize.fold(title)) + [("\n", False)] + tokenize.reader_words(tokenize.fold(text))
+    words = [w for w, _ in read]
+    # Names the segmenter split (布 · 林肯) are whole again: no word of the index, so matched as
+    # characters; their pieces (林肯, Lincoln) are not key words of this article.
+    names = {w for w, glued in read if glued}
     tf: Counter[str] = Counter(w for w in words if _candidate(w))
     scored: dict[str, KeyPhrase] = {}
     for word, count in tf.most_common(60):
-        df = searcher.doc_freq("words", word)
+        if word in names:
+            df = count_of(searcher.search(substring_query(schema, "bigrams", word), 1, count=True))
+        else:
+            df = searcher.doc_freq("words", word)
         if 2 <= df <= ceiling:
-            scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df, word=True)
+            scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df, word=word not in names)
     for phrase, count in _recurring_runs(words)[:12]:
         df = count_of(searcher.search(substring_query(schema, "bigrams", phrase), 1, count=True))
         if 2 <= df <= ceiling:

@@ -17,8 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import rjieba
-
 from . import tokenize
 
 ELLIPSIS = "…"
@@ -233,18 +231,16 @@ def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
 
 def _boundaries(piece: str, offset: int) -> set[int]:
     """Where `piece` may be cut (offsets into the text it was taken from): between rjieba's words,
-    except where they are one name. The segmenter's dictionary lacks most people (宋峥嵘 → 宋 · 峥嵘),
-    but its tagger knows a lone surname (宋/nr): it and the next word stay together. A joiner
+    with names put back together (tokenize.reader_words: 宋峥嵘, not 宋 · 峥嵘); a joiner
     (特朗普·约翰逊) binds the words on both sides of it."""
     out = set()
     at = 0
-    previous = ("", "")
-    for word, tag in rjieba.tag(piece):
-        surname = len(previous[0]) == 1 and previous[1].startswith("nr")
-        if at > 0 and not surname and word not in _JOINERS and previous[0] not in _JOINERS:
+    previous = ""
+    for word, _ in tokenize.reader_words(piece):
+        if at > 0 and word not in _JOINERS and previous not in _JOINERS:
             out.add(offset + at)
         at += len(word)
-        previous = (word, tag)
+        previous = word
     return out
 
 

@@ -255,6 +255,39 @@ def phrase_tokens(folded_phrase: str) -> list[PhraseToken]:
     return out
 
 
+# rjieba's (ICTCLAS) tags of words that continue a name after a lone surname: names (nr, nrt…),
+# place names (杜 · 富国), and descriptive words (宋 · 峥嵘). Not common nouns: 池 · 先生 is how
+# news names someone it does not name.
+_NAME_PARTS = ("nr", "ns", "z")
+
+
+def reader_words(text: str) -> list[tuple[str, bool]]:
+    """rjieba's words of a text with names put back together: (word, glued).
+
+    The dictionary lacks most people, so the segmenter splits them (布林肯 → 布 · 林肯, 宋峥嵘 →
+    宋 · 峥嵘), and a piece may be another word (林肯, Lincoln). Its tagger still marks the lone
+    surname (布/nr): joined to a next word that can continue a name, and to the name parts after
+    that (萨 · 金塔 · 耶夫), it gives the name; `glued` says so (the index has no such word, so it is
+    matched as characters).
+    """
+    tagged = rjieba.tag(text)
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(tagged):
+        word, tag = tagged[i]
+        i += 1
+        if len(word) == 1 and tag.startswith("nr") and i < len(tagged) and tagged[i][1].startswith(_NAME_PARTS):
+            word += tagged[i][0]
+            i += 1
+            while i < len(tagged) and tagged[i][1].startswith("nr"):
+                word += tagged[i][0]
+                i += 1
+            out.append((word, True))
+            continue
+        out.append((word, False))
+    return out
+
+
 def segment(folded_text: str) -> list[str]:
     """Split an unquoted query word into the words a reader meant (rjieba, default mode)."""
     return [w for w in rjieba.cut(folded_text) if _is_word_token(w)]
