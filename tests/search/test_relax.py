@@ -89,12 +89,12 @@ def test_with_no_help_from_the_limits_the_words_are_explained_without_them(eng):
 
 def test_exclusions_are_offered_away(eng):
     found = run(eng, "熊猫 -幼崽")
-    assert [(s.label, s.query, s.total) for s in found.instead] == [("不排除 幼崽", "熊猫", 2)]
+    assert [(s.label, s.query, s.total) for s in found.instead] == [("不排除“幼崽”", "熊猫", 2)]
 
 
 def test_nothing_to_offer_when_nothing_finds_anything(eng):
     found = run(eng, "宇宙飞船 火星")
-    assert [s.total for s in found.parts] == [0, 0] and found.instead == [] and found  # the parts still explain
+    assert [s.total for s in found.parts] == [0, 0] and found.instead == []  # the parts still explain
 
 
 def test_edits_keep_the_rest_of_the_query_as_typed():

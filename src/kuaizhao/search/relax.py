@@ -41,9 +41,6 @@ class Hints:
     parts: list[Suggestion] = field(default_factory=list)  # each part alone (label: the part as typed)
     instead: list[Suggestion] = field(default_factory=list)  # edits of the query that find something
 
-    def __bool__(self) -> bool:
-        return bool(self.parts or self.instead)
-
 
 Edit = tuple[tuple[int, int], str]  # replace the span of Query.text with the string
 
@@ -99,13 +96,13 @@ def hints(query: Query, count: Callable[[Query], int], parse: Callable[[str], Qu
             fewer = [run(_keep(units, kept - {i}), f"去掉“{units[i].label}”") for i in sorted(kept)]
             instead += sorted((s for s in fewer if s is not None), key=lambda s: -s.total)[:MAX_FEWER]
     for clause in texts:
-        if isinstance(clause, Phrase) and not clause.title_only and clause.text.strip():
+        if isinstance(clause, Phrase) and not clause.title_only:
             s = run([(clause.span, clause.text)], f"“{clause.text}”不加引号")
             if s is not None:
                 instead.append(s)
     if query.excluded:
         s = run([(c.span, "") for c in query.excluded],
-                "不排除 " + "、".join(_typed(query, c).lstrip("-－") for c in query.excluded))
+                "不排除" + "、".join(f"“{_typed(query, c).lstrip('-－')}”" for c in query.excluded))
         if s is not None:
             instead.append(s)
     # Each filter (and the dates, together) left out in turn; all of them only if no one alone helps.

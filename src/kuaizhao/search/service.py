@@ -77,10 +77,10 @@ def search(text: str, sort: str = "relevance", page: int = 1, per_page: int | No
     eng = engine()
     results = eng.search(parsed, sort=sort, page=page, per_page=per_page or settings.SEARCH_PAGE_SIZE,
                          collapse=collapse)
-    # One database round trip for the hits, their stories' first matching copies and the copies named.
-    rows = _public({i for h in results.hits for i in (h.id, *h.firsts, *h.copies)}, full)
     if results.total == 0:
         return Page(results, [], relax.hints(parsed, eng.count, parse))
+    # One database round trip for the hits, their stories' first matching copies and the copies named.
+    rows = _public({i for h in results.hits for i in (h.id, *h.firsts, *h.copies)}, full)
     terms = parsed.highlight_terms()
     items = []
     for hit in results.hits:
