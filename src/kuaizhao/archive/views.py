@@ -25,9 +25,14 @@ RAW_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'non
            "script-src 'none'; connect-src 'none'; form-action 'none'; frame-ancestors 'self'")
 
 
+# What a listing row shows (archive/_item.html): the title, the lead, the site, the 来源 and the
+# time. Loading only these halves a category page's query: no sanitised HTML, and none of the
+# JSON columns (authors, the source's config) decoded for every row.
+_LISTED = ("title", "text", "sort_time", "source_name", "source__name")
+
+
 def _listing():
-    # Listings show title, lead and time: the sanitised HTML stays in the database.
-    return Snapshot.objects.public().current().select_related("category", "source").defer("html").newest_first()
+    return Snapshot.objects.public().current().select_related("source").only(*_LISTED).newest_first()
 
 
 @require_safe

@@ -31,6 +31,13 @@ def page_time(value: datetime | None, precision: str = "second") -> str:
     return timezone.localtime(value).strftime(_FORMATS.get(precision or "second", _FORMATS["second"]))
 
 
+@register.filter(expects_localtime=False)
+def iso_time(value: datetime | None) -> str:
+    """A stored time as ISO 8601 in Beijing time, for <time datetime> (what |date:'c' gives, at a
+    tenth of its cost: this is in every row of every list)."""
+    return "" if value is None else timezone.localtime(value).isoformat()
+
+
 @register.filter
 def provenance(code: str) -> str:
     return _PROVENANCE.get(code, "未知")
