@@ -192,18 +192,27 @@ ROOT_URLCONF = "kuaizhao.urls"
 WSGI_APPLICATION = "kuaizhao.wsgi.application"
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Our pages (kuaizhao/templates), in Jinja2: see kuaizhao/jinja.py for why.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "kuaizhao.jinja.environment",
+            "context_processors": ["kuaizhao.archive.context.site"],
+        },
+    },
+    {
+        # The admin's, the API docs' and the sitemaps' own templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kuaizhao.archive.context.site",
             ],
         },
-    }
+    },
 ]
 LANGUAGE_CODE = "zh-hans"
 USE_I18N = True

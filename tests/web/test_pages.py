@@ -83,6 +83,9 @@ def test_category_pagination(client, archive, settings):
         archive.add(f"国内分页{n}")
     html = get(client, "/category/china/?page=2")
     assert "第 2 / 3 页 · 共 5 篇" in html and 'rel="next"' in html and 'rel="prev"' in html
+    first, last = get(client, "/category/china/"), get(client, "/category/china/?page=3")
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+    assert 'rel="prev"' in last and 'rel="next"' not in last
     assert 'aria-current="page"' in html
     assert "页码应为数字" in get(client, "/category/china/?page=x", 400)
     assert "页面不存在" in get(client, "/category/china/?page=99", 404)
@@ -165,3 +168,18 @@ def test_unknown_snapshot_and_wrong_method(client, db):
                  "/source/99999999999999999999/feed"):
         assert client.get(path).status_code == 404, path
     assert client.post("/").status_code == 405
+
+
+def test_pages_show_no_python_internals(client, archive):
+    """Jinja2 prints a method it was not told to call (Django's templates called it): every page
+    that shows model data, checked for what such a slip prints."""
+    archive.add("国内新闻一", authors=("张三",))
+    archive.add("国内新闻二", url="http://hx.example.cn/a/2.htm")
+    pk = Snapshot.objects.get(title="国内新闻一").pk
+    for url in ("/", "/category/china/", f"/source/{Snapshot.objects.get(pk=pk).source_id or 0}/",
+                f"/snapshot/{pk}/", f"/snapshot/{pk}/raw/", "/search?q=国内", "/search?q=没有这种新闻",
+                "/about/", "/nope"):
+        response = client.get(url)
+        html = response.content.decode()
+        for slip in ("bound method", "object at 0x", "Undefined", "None<", ">None"):
+            assert slip not in html, (url, slip)
