@@ -134,7 +134,8 @@ def _copies(snap: Snapshot, limit: int) -> list[Snapshot]:
     if snap.story_id is None:
         return []
     return list(Snapshot.objects.public().current().filter(story=snap.story_id).exclude(page=snap.page_id)
-                .select_related("source", "page").defer("html", "text").order_by("sort_time", "pk")[:limit])
+                .select_related("source", "page").only("title", "sort_time", "source__name", "page__host")
+                .order_by("sort_time", "pk")[:limit])
 
 
 def _stored(snap: Snapshot):

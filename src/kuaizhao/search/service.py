@@ -167,7 +167,7 @@ def latest_in_category(snap: Snapshot, limit: int = 10) -> list[tuple[Snapshot, 
     others = Snapshot.objects.public().current().filter(category=snap.category_id).exclude(page=snap.page_id)
     if snap.story_id is not None:
         others = others.exclude(story=snap.story_id)  # its reprints are not "more news"
-    rows = others.select_related("source").defer("html").order_by("-sort_time", "-pk")[:limit]
+    rows = others.only("title", "text", "sort_time").order_by("-sort_time", "-pk")[:limit]  # what the block shows
     return [(s, snippets.lead(s.text, 60)) for s in rows]
 
 
