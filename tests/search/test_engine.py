@@ -169,6 +169,17 @@ def test_facets_count_the_whole_result(engine, corpus_docs):
     assert sum(months.values()) == len(mine) and all(len(m) == 7 for m in months)
 
 
+@pytest.mark.parametrize("text", ["site:news.cn", '"国际"', "国际 OR 财经 -site:news.cn", "category:体育"])
+@pytest.mark.parametrize("sort", ["relevance", "time"])
+def test_the_total_is_the_number_of_matching_documents_with_or_without_facets(engine, corpus_docs, text, sort):
+    # Every way of counting agrees with the matches themselves, whatever the order or the facets.
+    expected = len(matching(engine, text))
+    assert expected > 0
+    assert engine.search(parse(text), sort=sort).total == expected
+    assert engine.search(parse(text), sort=sort, facets=False).total == expected
+    assert engine.count(parse(text)) == expected
+
+
 def test_pages_do_not_repeat(engine):
     first = engine.search(parse("category:国内"), sort="time", page=1, per_page=10)
     second = engine.search(parse("category:国内"), sort="time", page=2, per_page=10)
