@@ -45,6 +45,24 @@ def test_key_phrases_are_words_or_runs_and_say_which(tmp_path):
     assert found.get("劳模") is True, found
 
 
+def test_key_phrases_name_things_not_what_was_said_or_done(tmp_path):
+    # Runs recurring as often as the topic does, in articles of their own too: 专家 · 表示 ("the
+    # experts said") and 签署 · 国务院令 ("signs a State Council decree") say what happened, not
+    # what the article is about; 国家公园 (national parks) is.
+    text = ("专家表示，国家公园建设取得积极成效。李克强签署国务院令。专家表示，国家公园体制试点顺利。"
+            "李克强签署国务院令，国家公园管理条例施行。")
+    eng = make_engine(tmp_path, [
+        _doc(1, "国家公园建设取得积极成效", text),
+        _doc(2, "国家公园新增两处", "国家公园新增两处，专家表示欢迎。"),
+        _doc(3, "抗震条例公布", "李克强签署国务院令，公布抗震管理条例。专家表示条例及时。"),
+        *(_doc(10 + i, f"新闻{i}", "今天天气晴朗，气温适宜。") for i in range(20)),
+    ])
+    found = [p.text for p in key_phrases(eng.searcher(), eng.schema, "国家公园建设取得积极成效", text, limit=5)]
+    assert any("国家公园" in p for p in found), found
+    assert not any(p.endswith(("表示", "国务院令", "成效")) and len(p) > 4 for p in found), found
+    assert not any(p.startswith(("签署", "表示")) for p in found), found
+
+
 def test_a_name_the_segmenter_splits_is_a_key_phrase_whole_and_finds_no_other_name(tmp_path):
     # rjieba cuts 布林肯 (Blinken) into 布 · 林肯 (Lincoln): as a key word, 林肯 would relate him to Lincoln.
     text = "美国国务卿布林肯今天抵达北京。布林肯表示，美方愿意沟通。"

@@ -1,7 +1,8 @@
 """Related coverage for one article: its key phrases, and the other stories that contain them.
 
-Key phrases come from index statistics: the article's words (rjieba, with the names it splits put
-back together: 布林肯, not 布 · 林肯), and runs of two or more words that recur in it, weighted by
+Key phrases come from index statistics: the article's naming words (nouns, names, places, verbal
+nouns; rjieba's tags, with the names it splits put back together: 布林肯, not 布 · 林肯), and runs of
+two or more words ending in one that recur in it (国家公园, not 专家 · 表示), weighted by
 how often the article uses them and how rare they are in the archive (BM25's idf from document
 frequencies). A word or phrase only this article has relates it to nothing and is skipped, as are
 ones that more than a fifth of the archive has.
@@ -48,6 +49,20 @@ def _candidate(word: str) -> bool:
     return len(word) >= 2 and word.isalnum() and not word.isdigit() and word not in STOPWORDS
 
 
+# Key phrases name what an article is about: nouns, names, places, organisations, verbal nouns
+# (改革, 建设), abbreviations and Latin words (the tagger's n…, vn, an, j, eng). A run of words may
+# hold modifiers too (主要 · 毒品, 两岸 · 同胞) but ends in a naming word; a verb, adverb, preposition, pronoun,
+# numeral or time word breaks it. So what an article says (专家 · 表示, 中国 · 认定, 签署 ·
+# 国务院令) is not taken for what it is about. The tagger errs now and then (印发/nz): one
+# candidate more or less.
+def _naming(tag: str) -> bool:
+    return tag.startswith("n") or tag in ("vn", "an", "j", "eng")
+
+
+def _in_run(tag: str) -> bool:
+    return _naming(tag) or tag in ("a", "b", "f")
+
+
 def key_phrases(
     searcher: tantivy.Searcher, schema: tantivy.Schema, title: str, text: str, limit: int = 3
 ) -> list[KeyPhrase]:
@@ -55,12 +70,12 @@ def key_phrases(
     n = max(1, searcher.num_docs)
     ceiling = max(n * MAX_SHARE, MIN_CEILING)
     # The title first, then the body; the line break keeps runs from spanning the two.
-    read = tokenize.reader_words(tokenize.fold(title)) + [("\n", False)] + tokenize.reader_words(tokenize.fold(text))
-    words = [w for w, _ in read]
+    read = [*tokenize.tagged_words(tokenize.fold(title)), tokenize.ReaderWord("\n", "x"),
+            *tokenize.tagged_words(tokenize.fold(text))]
     # Names the segmenter split (布 · 林肯) are whole again: no word of the index, so matched as
     # characters; their pieces (林肯, Lincoln) are not key words of this article.
-    names = {w for w, glued in read if glued}
-    tf: Counter[str] = Counter(w for w in words if _candidate(w))
+    names = {w.text for w in read if w.glued}
+    tf: Counter[str] = Counter(w.text for w in read if _candidate(w.text) and _naming(w.tag))
     scored: dict[str, KeyPhrase] = {}
     for word, count in tf.most_common(60):
         if word in names:
@@ -69,7 +84,7 @@ def key_phrases(
             df = searcher.doc_freq("words", word)
         if 2 <= df <= ceiling:
             scored[word] = KeyPhrase(word, (1 + math.log(count)) * _idf(df, n), df, word=word not in names)
-    for phrase, count in _recurring_runs(words)[:12]:
+    for phrase, count in _recurring_runs(read)[:12]:
         df = count_of(searcher.search(substring_query(schema, "bigrams", phrase), 1, count=True))
         if 2 <= df <= ceiling:
             scored[phrase] = KeyPhrase(phrase, (1 + math.log(count)) * _idf(df, n) * 1.2, df)
@@ -83,12 +98,15 @@ def key_phrases(
     return chosen
 
 
-def _recurring_runs(words: list[str], longest: int = 6) -> list[tuple[str, int]]:
-    """Runs of 2–`longest` candidate words found at least twice (产业 工人 队伍 建设 改革), longest
-    first; a run is dropped when a longer run containing it occurs as often (it adds nothing)."""
+def _recurring_runs(read: list[tokenize.ReaderWord], longest: int = 6) -> list[tuple[str, int]]:
+    """Runs of 2–`longest` candidate words ending in a naming word, found at least twice (产业 工人
+    队伍 建设 改革), longest first; a run is dropped when a longer run containing it occurs as often
+    (it adds nothing)."""
     # Each word is judged once and each run grown from its first word, so a long article costs a
     # few string joins per word (judging every window anew was most of a snapshot page's search time).
-    ok = [_candidate(w) for w in words]
+    words = [w.text for w in read]
+    ok = [_candidate(w.text) and _in_run(w.tag) for w in read]
+    ends = [_naming(w.tag) for w in read]
     counts: Counter[str] = Counter()
     for i, first in enumerate(words):
         if not ok[i]:
@@ -98,7 +116,8 @@ def _recurring_runs(words: list[str], longest: int = 6) -> list[tuple[str, int]]
             if not ok[j]:
                 break
             run += words[j]
-            counts[run] += 1
+            if ends[j]:
+                counts[run] += 1
     recurring = sorted(((p, c) for p, c in counts.items() if c >= 2), key=lambda pc: (-len(pc[0]), -pc[1]))
     kept: list[tuple[str, int]] = []
     for phrase, count in recurring:

@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -261,17 +262,23 @@ def phrase_tokens(folded_phrase: str) -> list[PhraseToken]:
 _NAME_PARTS = ("nr", "ns", "z")
 
 
-def reader_words(text: str) -> list[tuple[str, bool]]:
-    """rjieba's words of a text with names put back together: (word, glued).
+class ReaderWord(NamedTuple):  # a tuple: an article has hundreds of words, made on every snapshot page
+    text: str
+    tag: str  # rjieba's part of speech (ICTCLAS tags: n noun, v verb, vn verbal noun, nr name…)
+    glued: bool = False  # a name put back together from the pieces the segmenter cut it into
+
+
+def tagged_words(text: str) -> list[ReaderWord]:
+    """rjieba's words of a text, with their parts of speech and names put back together.
 
     The dictionary lacks most people, so the segmenter splits them (布林肯 → 布 · 林肯, 宋峥嵘 →
     宋 · 峥嵘), and a piece may be another word (林肯, Lincoln). Its tagger still marks the lone
     surname (布/nr): joined to a next word that can continue a name, and to the name parts after
-    that (萨 · 金塔 · 耶夫), it gives the name; `glued` says so (the index has no such word, so it is
-    matched as characters).
+    that (萨 · 金塔 · 耶夫), it gives the name, tagged nr and `glued` (the index has no such word, so
+    it is matched as characters).
     """
     tagged = rjieba.tag(text)
-    out: list[tuple[str, bool]] = []
+    out: list[ReaderWord] = []
     i = 0
     while i < len(tagged):
         word, tag = tagged[i]
@@ -282,10 +289,15 @@ def reader_words(text: str) -> list[tuple[str, bool]]:
             while i < len(tagged) and tagged[i][1].startswith("nr"):
                 word += tagged[i][0]
                 i += 1
-            out.append((word, True))
+            out.append(ReaderWord(word, "nr", True))
             continue
-        out.append((word, False))
+        out.append(ReaderWord(word, tag))
     return out
+
+
+def reader_words(text: str) -> list[tuple[str, bool]]:
+    """The words of `tagged_words` as (word, glued)."""
+    return [(w.text, w.glued) for w in tagged_words(text)]
 
 
 def segment(folded_text: str) -> list[str]:
