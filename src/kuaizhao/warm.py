@@ -22,7 +22,7 @@ def warm() -> None:
 
     get_resolver().url_patterns  # noqa: B018 — evaluating it imports every view
     tokenize.tables()
-    tokenize.reader_words("预热")  # the same rjieba calls a search makes, so nothing loads lazily later
+    tokenize.tagged_words("预热")  # the same rjieba calls a search makes, so nothing loads lazily later
     tokenize.segment("预热")
     pages = engines["jinja2"].env  # type: ignore[attr-defined]
     for name in pages.list_templates():

@@ -57,9 +57,9 @@ def test_content_key_ignores_spacing_punctuation_and_script():
     assert tokenize.content_key("泰国总理英拉") != tokenize.content_key("泰国总理巴育")
 
 
-def test_reader_words_put_split_names_back_together():
+def test_tagged_words_put_split_names_back_together():
     def names(text: str) -> list[str]:
-        return [w for w, glued in tokenize.reader_words(text) if glued]
+        return [w.text for w in tokenize.tagged_words(text) if w.glued]
 
     assert names("美国国务卿布林肯和沙利文会谈") == ["布林肯"]  # rjieba: 布 · 林肯 (Lincoln)
     assert names("记者宋峥嵘报道") == ["宋峥嵘"]
@@ -67,4 +67,4 @@ def test_reader_words_put_split_names_back_together():
     # A surname before a common noun or a verb is no name to rebuild; names the dictionary knows stay as they are.
     assert names("池先生表示") == names("王说") == names("李强在福建调研") == []
     text = "布林肯表示，宋峥嵘报道。"
-    assert "".join(w for w, _ in tokenize.reader_words(text)) == text
+    assert "".join(w.text for w in tokenize.tagged_words(text)) == text

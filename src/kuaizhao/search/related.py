@@ -51,10 +51,10 @@ def _candidate(word: str) -> bool:
 
 # Key phrases name what an article is about: nouns, names, places, organisations, verbal nouns
 # (改革, 建设), abbreviations and Latin words (the tagger's n…, vn, an, j, eng). A run of words may
-# hold modifiers too (主要 · 毒品, 两岸 · 同胞) but ends in a naming word; a verb, adverb, preposition, pronoun,
-# numeral or time word breaks it. So what an article says (专家 · 表示, 中国 · 认定, 签署 ·
-# 国务院令) is not taken for what it is about. The tagger errs now and then (印发/nz): one
-# candidate more or less.
+# hold modifiers too (主要 · 毒品, 两岸 · 同胞) but ends in a naming word; a verb, adverb,
+# preposition, pronoun, numeral or time word breaks it. So what an article says (专家 · 表示,
+# 中国 · 认定, 签署 · 国务院令) is not taken for what it is about. The tagger errs now and then
+# (印发/nz): one candidate more or less.
 def _naming(tag: str) -> bool:
     return tag.startswith("n") or tag in ("vn", "an", "j", "eng")
 

@@ -231,12 +231,12 @@ def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
 
 def _boundaries(piece: str, offset: int) -> set[int]:
     """Where `piece` may be cut (offsets into the text it was taken from): between rjieba's words,
-    with names put back together (tokenize.reader_words: 宋峥嵘, not 宋 · 峥嵘); a joiner
+    with names put back together (tokenize.tagged_words: 宋峥嵘, not 宋 · 峥嵘); a joiner
     (特朗普·约翰逊) binds the words on both sides of it."""
     out = set()
     at = 0
     previous = ""
-    for word, _ in tokenize.reader_words(piece):
+    for word, _, _ in tokenize.tagged_words(piece):
         if at > 0 and word not in _JOINERS and previous not in _JOINERS:
             out.add(offset + at)
         at += len(word)

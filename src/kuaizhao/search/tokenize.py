@@ -295,11 +295,6 @@ def tagged_words(text: str) -> list[ReaderWord]:
     return out
 
 
-def reader_words(text: str) -> list[tuple[str, bool]]:
-    """The words of `tagged_words` as (word, glued)."""
-    return [(w.text, w.glued) for w in tagged_words(text)]
-
-
 def segment(folded_text: str) -> list[str]:
     """Split an unquoted query word into the words a reader meant (rjieba, default mode)."""
     return [w for w in rjieba.cut(folded_text) if _is_word_token(w)]
