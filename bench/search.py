@@ -26,7 +26,9 @@ Query classes, drawn reproducibly from the corpus itself:
 Two floors are printed for context, each measured in the same run: rjieba search-mode segmentation
 alone (the words field cannot be built faster) and tantivy indexing the positional bigram stream
 alone with the streams prepared beforehand (the exact-substring field cannot be built faster, nor
-kept in less space than that index takes).
+kept in less space than that index takes). Beside that floor, the one alternative that fits under
+the size target is built and queried too: positional character unigrams, with exact two-character
+and 4–6 character matches timed on both (top 10), so the trade-off is measured, not argued.
 
 Targets (issue #4): ≥ 10,000 docs/s, size ≤ 1.0× text, p50 ≤ 1 ms and p99 ≤ 10 ms per class,
 common-word p50 ≥ 30× faster than FTS5. The last line is machine-readable.
@@ -262,9 +264,9 @@ def rjieba_floor(docs: list[ix.IndexDoc]) -> float:
     return size / (time.perf_counter() - started) / 1e6
 
 
-def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int]:
-    """docs/s of tantivy indexing the positional bigram stream alone, on two threads, and the bytes
-    of that index.
+def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int, tantivy.Index]:
+    """docs/s of tantivy indexing the positional bigram stream alone, on two threads, the bytes
+    of that index, and the index (the exact-match comparison below queries it).
 
     The streams are built before the clock starts, so this is the index's own cost of exact
     substring matching: a ceiling on the speed of any build that keeps it, and a floor under its
@@ -272,14 +274,19 @@ def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int]:
     """
     texts = [d.title + "\n" + d.text for d in docs]
     streams = [a.bigrams for i in range(0, len(texts), 1000) for a in tokenize.analyse_batch(texts[i : i + 1000])]
+    return _index_stream(streams, where)
+
+
+def _index_stream(streams: list[str], where: Path) -> tuple[float, int, tantivy.Index]:
+    """Index whitespace-separated token streams into one positional field `f` on two threads."""
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("bigrams", tokenizer_name=ix.WHITESPACE, index_option="position")
+    builder.add_text_field("f", tokenizer_name=ix.WHITESPACE, index_option="position")
     index = tantivy.Index(builder.build(), path=str(where), reuse=False)
     ix._register(index)
     built = []
     for stream in streams:
         doc = tantivy.Document()
-        doc.add_text("bigrams", stream)
+        doc.add_text("f", stream)
         built.append(doc)
     writer = index.writer(heap_size=1_000_000_000, num_threads=2)
     started = time.perf_counter()
@@ -287,7 +294,56 @@ def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int]:
         writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
-    return len(docs) / (time.perf_counter() - started), dir_size(where)
+    elapsed = time.perf_counter() - started
+    index.reload()
+    return len(streams) / elapsed, dir_size(where), index
+
+
+# --- the alternative to positional bigrams ---------------------------------------------------------
+#
+# The one exact-substring field that fits under the size target: one token per word character (the
+# character itself) plus one boundary token where a run of word characters ends, all with positions.
+# Its vocabulary is a few thousand characters instead of millions of bigrams, so tantivy builds it
+# fast and small; the price is paid at query time, where every exact match, two characters included,
+# becomes a positional check over characters that nearly every article contains.
+
+_BOUNDARY = "|"
+
+
+def unigram_stream(text: str) -> str:
+    return f" {_BOUNDARY} ".join(" ".join(run) for run in tokenize.word_runs(tokenize.fold(text)))
+
+
+def exact_query(index: tantivy.Index, folded: str, unigrams: bool) -> tantivy.Query:
+    """An exact match of a folded phrase of one run of word characters, on either alternative."""
+    tokens = list(folded) if unigrams else [t.text for t in tokenize.phrase_tokens(folded)]
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(index.schema, "f", tokens[0])
+    return tantivy.Query.phrase_query(index.schema, "f", list(enumerate(tokens)))
+
+
+def exact_sets(sets: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """Exact matches of two characters (the pairs among the common and two-word queries' words: the
+    commonest Chinese query) and the phrase class's 4–6 character phrases."""
+    pairs = [w for c in ("common", "two") for query in sets[c] for w in query["words"] if len(w) == 2]
+    return {"pair": list(dict.fromkeys(pairs))[:PER_CLASS], "phrase": [query["words"][0] for query in sets["phrase"]]}
+
+
+def measure_exact(index: tantivy.Index, unigrams: bool, sets: dict[str, list[str]], repeat: int) -> dict[str, dict]:
+    searcher = index.searcher()
+    out = {}
+    for cls, phrases in sets.items():
+        times = []
+        for phrase in phrases:
+            query = exact_query(index, tokenize.fold(phrase), unigrams)
+            searcher.search(query, 10)
+            for _ in range(repeat):
+                started = time.perf_counter()
+                searcher.search(query, 10)
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[cls] = {"p50": statistics.median(times), "p99": times[min(len(times) - 1, int(len(times) * 0.99))]}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +377,14 @@ def main(argv: list[str] | None = None) -> int:
         floor = rjieba_floor(docs)
         print("indexing the bigram stream alone …", flush=True)
         (work / "bigrams-only").mkdir()
-        bigram_ceiling, bigram_size = bigram_floor(docs, work / "bigrams-only")
+        bigram_ceiling, bigram_size, bigram_index = bigram_floor(docs, work / "bigrams-only")
+        print("indexing the unigram alternative alone …", flush=True)
+        (work / "unigrams-only").mkdir()
+        unigram_speed, unigram_size, unigram_index = _index_stream(
+            [unigram_stream(d.title + "\n" + d.text) for d in docs], work / "unigrams-only")
+        exact = exact_sets(sets)
+        exact_bigram = measure_exact(bigram_index, False, exact, args.repeat)
+        exact_unigram = measure_exact(unigram_index, True, exact, args.repeat)
         print("querying …", flush=True)
         kz = measure(lambda c, x: kuaizhao_query(engine, c, x), sets, args.repeat)
         kz_full = measure(lambda c, x: kuaizhao_full(engine, c, x), sets, args.repeat)
@@ -346,6 +409,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(docs) / (text_bytes / 1e6 / floor / 2):,.0f} docs/s on two cores before any indexing")
     print(f"tantivy indexing the positional bigram stream alone (streams prepared beforehand): "
           f"{bigram_ceiling:,.0f} docs/s on two threads, {bigram_size / text_bytes:.2f}× the text in size")
+    print(f"the alternative, positional character unigrams (streams prepared beforehand): {unigram_speed:,.0f} "
+          f"docs/s on two threads, {unigram_size / text_bytes:.2f}× the text; exact matches, top 10, p50/p99 ms:")
+    for cls, what in (("pair", "two characters"), ("phrase", "4–6 characters")):
+        b, u = exact_bigram[cls], exact_unigram[cls]
+        print(f"  {what:16} bigrams {b['p50']:7.3f} / {b['p99']:7.3f}    unigrams {u['p50']:7.3f} / {u['p99']:7.3f}")
     speedup = fts["common"]["p50"] / kz["common"]["p50"]
     p99_max = max(kz[c]["p99"] for c in CLASSES)
     print(
