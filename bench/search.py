@@ -59,6 +59,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import rjieba  # noqa: E402
 import tantivy  # noqa: E402
 
+from kuaizhao import fold  # noqa: E402
 from kuaizhao.search import index as ix  # noqa: E402
 from kuaizhao.search import query as q  # noqa: E402
 from kuaizhao.search import tokenize  # noqa: E402
@@ -103,7 +104,7 @@ def dir_size(path: Path) -> int:
 
 def build_kuaizhao(docs: list[ix.IndexDoc], where: Path) -> tuple[Engine, float, int]:
     home = ix.IndexHome(where)
-    tokenize.tables()  # built once per process, not per document
+    fold.tables()  # built once per process, not per document
     started = time.perf_counter()
     generation = home.create()
     with ix.Writer(generation, heap_bytes=1_000_000_000, threads=2) as writer:
@@ -192,8 +193,8 @@ def query_sets(records: list[dict], seed: int = 4) -> dict[str, list[dict]]:
     df: Counter[str] = Counter()
     doc_words = []
     for r in sample:
-        words = {w for w in rjieba.cut(tokenize.fold(r["title"] + "\n" + r["text"]))
-                 if len(w) >= 2 and all(tokenize.word_runs(c) for c in w) and not w.isdigit() and w.isalnum()}
+        words = {w for w in rjieba.cut(fold.fold(r["title"] + "\n" + r["text"]))
+                 if len(w) >= 2 and all(fold.word_runs(c) for c in w) and not w.isdigit() and w.isalnum()}
         doc_words.append(words)
         df.update(words)
     ranked = [w for w, _ in df.most_common()]
@@ -211,7 +212,7 @@ def query_sets(records: list[dict], seed: int = 4) -> dict[str, list[dict]]:
             sets["two"].append({"text": f"{a} {b}", "words": [a, b]})
     while len(sets["phrase"]) < PER_CLASS:
         r = records[rng.randrange(len(records))]
-        tokens = list(rjieba.cut(tokenize.fold(r["text"])))
+        tokens = list(rjieba.cut(fold.fold(r["text"])))
         start = rng.randrange(max(1, len(tokens) - 3))
         phrase = ""
         for t in tokens[start:]:
@@ -223,7 +224,7 @@ def query_sets(records: list[dict], seed: int = 4) -> dict[str, list[dict]]:
     categorised = [r for r in records[:20000] if r["category"]]
     while len(sets["category"]) < PER_CLASS:
         r = categorised[rng.randrange(len(categorised))]
-        words = sorted({w for w in rjieba.cut(tokenize.fold(r["text"])) if w in mid_set})
+        words = sorted({w for w in rjieba.cut(fold.fold(r["text"])) if w in mid_set})
         if words:
             w = rng.choice(words)
             sets["category"].append({"text": f"{w} category:{r['category']}", "words": [w], "category": r["category"]})
@@ -311,7 +312,7 @@ _BOUNDARY = "|"
 
 
 def unigram_stream(text: str) -> str:
-    return f" {_BOUNDARY} ".join(" ".join(run) for run in tokenize.word_runs(tokenize.fold(text)))
+    return f" {_BOUNDARY} ".join(" ".join(run) for run in fold.word_runs(fold.fold(text)))
 
 
 def exact_query(index: tantivy.Index, folded: str, unigrams: bool) -> tantivy.Query:
@@ -327,8 +328,8 @@ def exact_sets(sets: dict[str, list[dict]]) -> dict[str, list[dict]]:
     commonest Chinese query) and the phrase class's 4–6 character phrases, folded."""
     pairs = [w for c in ("common", "two") for query in sets[c] for w in query["words"] if len(w) == 2]
     phrases = [query["words"][0] for query in sets["phrase"]]
-    return {"pair": [{"folded": tokenize.fold(w)} for w in list(dict.fromkeys(pairs))[:PER_CLASS]],
-            "phrase": [{"folded": tokenize.fold(w)} for w in phrases]}
+    return {"pair": [{"folded": fold.fold(w)} for w in list(dict.fromkeys(pairs))[:PER_CLASS]],
+            "phrase": [{"folded": fold.fold(w)} for w in phrases]}
 
 
 def measure_exact(index: tantivy.Index, unigrams: bool, sets: dict[str, list[dict]], repeat: int) -> dict[str, dict]:

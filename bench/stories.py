@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/stories.py [--limit N] [--sample 3000]
 
-Prints, for Kuaizhao's fingerprints (archive/stories.py) and for datasketch's MinHash + MinHashLSH
+Prints, for Kuaizhao's fingerprints (archive/fingerprints.py) and for datasketch's MinHash + MinHashLSH
 at the same threshold and signature size, measured in the same run:
 
 - fingerprints per second (shingling and signatures, one core);
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from kuaizhao.archive import stories  # noqa: E402
+from kuaizhao.archive import fingerprints  # noqa: E402
 
 
 def load(path: Path, limit: int | None) -> list[dict]:
@@ -57,7 +57,7 @@ def exact_pairs(docs, shingles, sample, window: float) -> set[tuple[int, int]]:
     for i in sample:
         t = when(docs[i])
         for j in order[bisect_left(times, t - window) : bisect_right(times, t + window)]:
-            if j != i and stories.jaccard(shingles[i], shingles[j]) >= stories.THRESHOLD:
+            if j != i and fingerprints.jaccard(shingles[i], shingles[j]) >= fingerprints.THRESHOLD:
                 pairs.add((i, j))
     return pairs
 
@@ -79,19 +79,19 @@ def datasketch_buckets(docs) -> tuple[list[list[bytes]], float]:
     word characters, as UTF-8 strings, hashed by its default hash; MinHashLSH's own banding."""
     from datasketch import MinHash, MinHashLSH
 
-    from kuaizhao.search import tokenize
+    from kuaizhao import fold
 
-    lsh = MinHashLSH(threshold=stories.THRESHOLD, num_perm=stories.BANDS * stories.ROWS,
-                     params=(stories.BANDS, stories.ROWS))
+    lsh = MinHashLSH(threshold=fingerprints.THRESHOLD, num_perm=fingerprints.BANDS * fingerprints.ROWS,
+                     params=(fingerprints.BANDS, fingerprints.ROWS))
     start = time.perf_counter()
     out = []
     for doc in docs:
-        chars = tokenize.word_codes(doc["text"]).tobytes().decode("utf-32-le")
-        grams = {chars[k : k + stories.SHINGLE].encode() for k in range(len(chars) - stories.SHINGLE + 1)}
+        chars = fold.word_codes(doc["text"]).tobytes().decode("utf-32-le")
+        grams = {chars[k : k + fingerprints.SHINGLE].encode() for k in range(len(chars) - fingerprints.SHINGLE + 1)}
         if not grams:
             out.append([])
             continue
-        m = MinHash(num_perm=stories.BANDS * stories.ROWS)
+        m = MinHash(num_perm=fingerprints.BANDS * fingerprints.ROWS)
         m.update_batch(list(grams))
         out.append([lsh._H(m.hashvalues[a:b]) for a, b in lsh.hashranges])
     return out, time.perf_counter() - start
@@ -108,14 +108,14 @@ def main() -> None:
     if not corpus.exists():
         raise SystemExit(f"no corpus at {corpus}")
     docs = load(corpus, args.limit)
-    print(f"{len(docs):,} articles; threshold {stories.THRESHOLD}, window {stories.WINDOW.days} days, "
-          f"{stories.BANDS} bands × {stories.ROWS} rows", flush=True)
+    print(f"{len(docs):,} articles; threshold {fingerprints.THRESHOLD}, window {fingerprints.WINDOW.days} days, "
+          f"{fingerprints.BANDS} bands × {fingerprints.ROWS} rows", flush=True)
 
     start = time.perf_counter()
-    fps = [stories.fingerprint(d["text"]) for d in docs]
+    fps = [fingerprints.fingerprint(d["text"]) for d in docs]
     ours_s = time.perf_counter() - start
     shingles = [fp.shingles for fp in fps]
-    window = stories.WINDOW.total_seconds()
+    window = fingerprints.WINDOW.total_seconds()
     sample = random.Random(3).sample(range(len(docs)), min(args.sample, len(docs)))
     print("exact search around the sample …", flush=True)
     truth = exact_pairs(docs, shingles, sample, window)
@@ -126,7 +126,7 @@ def main() -> None:
     except ImportError:
         print("(datasketch not installed: pip install -e '.[bench]' to compare)")
 
-    print(f"\nexact: {len(truth)} pairs at Jaccard ≥ {stories.THRESHOLD} around {len(sample)} sampled articles\n")
+    print(f"\nexact: {len(truth)} pairs at Jaccard ≥ {fingerprints.THRESHOLD} around {len(sample)} sampled articles\n")
     print(f"{'system':<12} {'fingerprints/s':>15} {'recall':>8} {'candidates/article':>19}")
     summary = {}
     for name, seconds, found in rows:

@@ -159,3 +159,24 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(15)
         except Exception:  # noqa: BLE001
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def take_down(snapshot_ids: list[int]) -> list[int]:
+    """Take snapshots down as operators do (the admin action, `kuaizhao takedown`): the service,
+    then the search index catches up with the change log."""
+    from kuaizhao.archive import services
+    from kuaizhao.search import sync
+
+    done = services.take_down(snapshot_ids)
+    sync.apply_pending(wait=10.0)
+    return done
+
+
+def restore(snapshot_ids: list[int]) -> list[int]:
+    """Show taken-down snapshots again, as operators do."""
+    from kuaizhao.archive import services
+    from kuaizhao.search import sync
+
+    done = services.restore(snapshot_ids)
+    sync.apply_pending(wait=10.0)
+    return done

@@ -18,10 +18,11 @@ def warm() -> None:
     from django.template import engines
     from django.urls import get_resolver
 
+    from . import fold
     from .search import tokenize
 
     get_resolver().url_patterns  # noqa: B018 — evaluating it imports every view
-    tokenize.tables()
+    fold.tables()
     tokenize.tagged_words("预热")  # the same rjieba calls a search makes, so nothing loads lazily later
     tokenize.segment("预热")
     pages = engines["jinja2"].env  # type: ignore[attr-defined]

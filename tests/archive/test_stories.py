@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from kuaizhao.archive import stories
+from kuaizhao.archive import fingerprints
 
 ARTICLE = (
     "本报讯（记者 钱涛）海关总署11月25日发布数据显示，前4个月外贸进出口同比增长2.1%，增速比上月加快2.1个百分点。\n"
@@ -22,28 +22,28 @@ TEMPLATED = ARTICLE.replace("11月25日", "11月26日").replace("前4个月", "�
 
 
 def test_an_edited_reprint_is_a_copy_and_shares_buckets():
-    a, b = stories.fingerprint(ARTICLE), stories.fingerprint(REPRINT)
-    assert stories.jaccard(a.shingles, b.shingles) > 0.85
-    assert stories.jaccard(a.shingles, b.shingles) >= stories.THRESHOLD
+    a, b = fingerprints.fingerprint(ARTICLE), fingerprints.fingerprint(REPRINT)
+    assert fingerprints.jaccard(a.shingles, b.shingles) > 0.85
+    assert fingerprints.jaccard(a.shingles, b.shingles) >= fingerprints.THRESHOLD
     assert set(a.buckets) & set(b.buckets)
 
 
 def test_a_traditional_script_copy_with_other_punctuation_is_the_same_text():
     traditional = (ARTICLE.replace("海关总署", "海關總署").replace("进出口", "進出口")
                    .replace("，", ", ").replace("。", ". "))
-    a, b = stories.fingerprint(ARTICLE), stories.fingerprint(traditional)
-    assert stories.jaccard(a.shingles, b.shingles) == 1.0 and a.buckets == b.buckets
+    a, b = fingerprints.fingerprint(ARTICLE), fingerprints.fingerprint(traditional)
+    assert fingerprints.jaccard(a.shingles, b.shingles) == 1.0 and a.buckets == b.buckets
 
 
 def test_an_item_from_the_same_template_is_another_story():
-    a, b = stories.fingerprint(ARTICLE), stories.fingerprint(TEMPLATED)
-    assert 0.2 < stories.jaccard(a.shingles, b.shingles) < stories.THRESHOLD
+    a, b = fingerprints.fingerprint(ARTICLE), fingerprints.fingerprint(TEMPLATED)
+    assert 0.2 < fingerprints.jaccard(a.shingles, b.shingles) < fingerprints.THRESHOLD
 
 
 def test_bodies_too_short_to_shingle_have_no_buckets():
-    empty = stories.fingerprint("图片")
+    empty = fingerprints.fingerprint("图片")
     assert not len(empty.shingles) and empty.buckets == ()
-    assert stories.jaccard(empty.shingles, stories.fingerprint(ARTICLE).shingles) == 0.0
+    assert fingerprints.jaccard(empty.shingles, fingerprints.fingerprint(ARTICLE).shingles) == 0.0
 
 
 def test_jaccard_is_exact_on_shingle_sets():
@@ -52,7 +52,7 @@ def test_jaccard_is_exact_on_shingle_sets():
         a = np.unique(np.array(rng.sample(range(1000), rng.randint(1, 200)), dtype=np.uint64))
         b = np.unique(np.array(rng.sample(range(1000), rng.randint(1, 200)), dtype=np.uint64))
         expected = len(set(a.tolist()) & set(b.tolist())) / len(set(a.tolist()) | set(b.tolist()))
-        assert stories.jaccard(a, b) == expected
+        assert fingerprints.jaccard(a, b) == expected
 
 
 def test_candidates_follow_the_banding_curve():
@@ -68,8 +68,8 @@ def test_candidates_follow_the_banding_curve():
             chars = list(base)
             for i in rng.sample(range(len(chars)), int(len(chars) * (1 - target ** 0.2) / 2)):
                 chars[i] = rng.choice("零壹贰叁肆伍陆柒捌玖拾佰仟")
-            a, b = stories.fingerprint(base), stories.fingerprint("".join(chars))
-            j = stories.jaccard(a.shingles, b.shingles)
+            a, b = fingerprints.fingerprint(base), fingerprints.fingerprint("".join(chars))
+            j = fingerprints.jaccard(a.shingles, b.shingles)
             met += bool(set(a.buckets) & set(b.buckets))
-            expected += (1 - (1 - j**stories.ROWS) ** stories.BANDS) / trials
+            expected += (1 - (1 - j**fingerprints.ROWS) ** fingerprints.BANDS) / trials
         assert abs(met / trials - expected) < 0.1, (target, met / trials, expected)

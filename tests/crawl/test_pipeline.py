@@ -1,18 +1,16 @@
-"""The archive pipeline built directly (components take plain values): policy, WARC, store, failure."""
+"""The archive pipeline built directly (components take plain values): batches through ingest, failure."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from kuaizhao.archive.fetched import FetchedPage
+from kuaizhao.archive.ingest import Fetched
 from kuaizhao.archive.models import Capture, CaptureOutcome, Snapshot
 from kuaizhao.archive.warc import WarcStore
-from kuaizhao.crawl.items import FetchedArticle
-from kuaizhao.crawl.pipelines import ArchivePipeline, forbids_archiving
-from kuaizhao.crawl.store import InlineSink, StoreFailed
+from kuaizhao.crawl.pipelines import ArchivePipeline
+from kuaizhao.crawl.sink import InlineSink, StoreFailed
 
 ARTICLE = ("<html><head><title>测试新闻</title></head><body><h1>测试新闻标题</h1><div class='content'>"
            + "".join(f"<p>这是第{n}段足够长的新闻正文，用来测试抽取和存储，内容完整，标点齐全。</p>" for n in range(6))
@@ -33,34 +31,17 @@ class Stats:
         self.values[key] = value
 
 
-def item(n: int, headers=(("Content-Type", "text/html; charset=utf-8"),), body: str = ARTICLE) -> FetchedArticle:
+def item(n: int, headers=(("Content-Type", "text/html; charset=utf-8"),), body: str = ARTICLE) -> Fetched:
     raw = body.encode()
     page = FetchedPage(url=f"http://news.example.cn/a/{n}.html", status=200, headers=list(headers), body=raw,
                        fetched_at=datetime(2026, 1, 17, 12, 0, n, tzinfo=UTC))
-    return FetchedArticle(fetched=page, decoded_body=raw, page_url=page.url, source="", category=None)
-
-
-@pytest.mark.parametrize(
-    ("headers", "body", "forbidden"),
-    [
-        ([("X-Robots-Tag", "noarchive")], b"", True),
-        ([("X-Robots-Tag", "googlebot: noarchive")], b"", False),
-        ([("X-Robots-Tag", "kuaizhao: noarchive, nofollow")], b"", True),
-        ([("X-Robots-Tag", "unavailable_after: 25 Jun 2030 15:00:00 PST")], b"", False),
-        ([], b'<html><head><meta name="robots" content="noarchive"></head>', True),
-        ([], b'<head><meta content="NOARCHIVE,nofollow" name="ROBOTS"/></head>', True),
-        ([], b'<head><meta name="robots" content="index"></head><p>noarchive</p>', False),
-        ([], b'<head><meta name="googlebot" content="noarchive"></head>', False),
-    ],
-)
-def test_noarchive_rules(headers, body, forbidden):
-    assert forbids_archiving(headers, body) is forbidden
+    return Fetched(page, raw, page.url)
 
 
 def test_policy_then_warc_then_store(db, tmp_path):
     store = WarcStore(tmp_path)
     stats = Stats()
-    pipeline = ArchivePipeline(store, InlineSink(), {}, stats, batch_size=10)  # type: ignore[arg-type]
+    pipeline = ArchivePipeline(store, InlineSink(), stats, batch_size=10)  # type: ignore[arg-type]
     pipeline.process_item(item(1))
     pipeline.process_item(item(2, headers=[("Content-Type", "text/html"), ("X-Robots-Tag", "noarchive")]))
     pipeline.process_item(item(3, headers=[("Content-Type", "application/pdf")], body="%PDF-1.4"))
@@ -95,7 +76,7 @@ def test_a_store_that_fails_stops_the_crawl(tmp_path):
         engine = Engine()
 
     stats = Stats()
-    pipeline = ArchivePipeline(WarcStore(tmp_path), FailingSink(), {}, stats, batch_size=1,  # type: ignore[arg-type]
+    pipeline = ArchivePipeline(WarcStore(tmp_path), FailingSink(), stats, batch_size=1,  # type: ignore[arg-type]
                                crawler=Crawler())  # type: ignore[arg-type]
     pipeline.process_item(item(1))
     pipeline.process_item(item(2))

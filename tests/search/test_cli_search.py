@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from kuaizhao.archive.models import Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Snapshot
+
+from ..conftest import take_down
 
 
 def test_crawl_fills_the_index_and_the_cli_searches_it(kuaizhao, demo_site, demo_sources):
@@ -55,7 +56,7 @@ def test_reindex_and_takedown_from_the_outside(kuaizhao, demo_site, demo_sources
     done = kuaizhao.run("reindex")
     assert re.search(r"indexed \d+ snapshots in [\d.]+ s \([\d,]+/s\), [\d.]+ MB; now live: gen-", done.stdout)
     first = json.loads(kuaizhao.run("search", "category:国内", "--json", "--sort", "time").stdout)["hits"][0]
-    set_takedown([first["id"]], TakedownState.TAKEN_DOWN)  # applies to the index after the commit
+    take_down([first["id"]])
     again = json.loads(kuaizhao.run("search", "category:国内", "--json", "--sort", "time").stdout)
     assert first["id"] not in [h["id"] for h in again["hits"]]
     assert "pending" not in kuaizhao.run("status").stdout, "the takedown reached the index at once"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from kuaizhao import fold
 from kuaizhao.search import engine as engine_module
-from kuaizhao.search import tokenize
 from kuaizhao.search.engine import Engine
 from kuaizhao.search.index import IndexDoc
 from kuaizhao.search.query import parse
@@ -23,7 +23,7 @@ QUOTES = set('"“”「」『』＂')
 
 def normalised(text: str) -> str:
     """The brute-force view of a text: folded, word runs separated by one space."""
-    return " ".join(tokenize.word_runs(tokenize.fold(text)))
+    return " ".join(fold.word_runs(fold.fold(text)))
 
 
 def brute_force(docs: list[IndexDoc], phrase: str) -> set[int]:
@@ -50,7 +50,7 @@ def phrases(docs: list[IndexDoc]):
 
 
 def check_phrase(engine: Engine, docs: list[IndexDoc], phrase: str) -> None:
-    assume(phrase.strip() and not (QUOTES & set(phrase)) and tokenize.word_runs(tokenize.fold(phrase)))
+    assume(phrase.strip() and not (QUOTES & set(phrase)) and fold.word_runs(fold.fold(phrase)))
     expected = brute_force(docs, phrase)
     found = matching(engine, f'"{phrase}"')
     assert found == expected, (phrase, sorted(found ^ expected)[:10])
@@ -77,7 +77,7 @@ def test_exact_phrase_equals_brute_force_on_real_news(sample, data):
 
 @pytest.mark.parametrize("phrase", ["中国", "国", "中国，经济", "中国 经济", "总理 英拉", "abc", "2024", "约翰逊", "·"])
 def test_exact_phrase_examples(engine, corpus_docs, phrase):
-    if not tokenize.word_runs(tokenize.fold(phrase)):
+    if not fold.word_runs(fold.fold(phrase)):
         with pytest.raises(Exception, match="没有可检索的文字"):
             parse(f'"{phrase}"')
         return
@@ -110,7 +110,7 @@ def test_negation_site_source_category_title(engine, corpus_docs):
     assert matching(engine, "来源:新华社") == {d.id for d in corpus_docs if d.source == "新华社"}
     assert matching(engine, "-来源:新华社 category:财经") == {
         d.id for d in corpus_docs if d.source != "新华社" and d.category == "财经"}
-    titled = {d.id for d in corpus_docs if "国" in tokenize.fold(d.title)}
+    titled = {d.id for d in corpus_docs if "国" in fold.fold(d.title)}
     assert matching(engine, 'title:"国"') == titled
     assert matching(engine, "category:国际 -约翰逊") == {d.id for d in corpus_docs if d.category == "国际"} - {2003}
 

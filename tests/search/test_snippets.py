@@ -10,6 +10,7 @@ import re
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from kuaizhao import fold
 from kuaizhao.search import snippets, tokenize
 
 from ..conftest import shared_data
@@ -110,7 +111,7 @@ def test_excerpts_are_pieces_of_the_text_with_every_match_marked_and_no_name_cut
                 inside_start = m.start() < at < m.end()
                 inside_end = m.start() < at + len(piece) < m.end()
                 assert not (inside_start or inside_end), (name, piece, flat)
-    assert all(tokenize.fold(m) == tokenize.fold(term) for m in marked(out))
+    assert all(fold.fold(m) == fold.fold(term) for m in marked(out))
     if term in text:
         assert marked(out), out
 
@@ -141,7 +142,7 @@ def test_real_news_excerpts_keep_brackets_whole():
     with open(path, encoding="utf-8") as f:
         for line in f:
             article = json.loads(line)
-            words = [w for w in tokenize.segment(tokenize.fold(article["title"])) if len(w) > 1][:2]
+            words = [w for w in tokenize.segment(fold.fold(article["title"])) if len(w) > 1][:2]
             for piece in fragments(snippets.excerpt(article["text"], words, width=140, fragments=3)):
                 shown += 1
                 broken += closes_unopened(piece)

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from openapi_spec_validator import validate
 
-from kuaizhao.archive.models import Page, Snapshot, Source, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Page, Snapshot, Source
 from kuaizhao.search import sync
 
+from ..conftest import take_down
 from .conftest import T0
 
 
@@ -80,7 +80,7 @@ def test_pages_list_every_capture(client, archive):
 
 def test_taken_down_snapshots_never_appear(client, five, archive):
     gone = five[0]
-    set_takedown([gone.pk], TakedownState.TAKEN_DOWN)
+    take_down([gone.pk])
     assert gone.pk not in [i["id"] for i in client.get("/api/snapshots?limit=100").json()["items"]]
     problem = client.get(f"/api/snapshots/{gone.pk}")
     assert problem.status_code == 404 and problem.json()["code"] == "not-found"
@@ -100,11 +100,11 @@ def test_pages_stay_listed_while_anything_of_them_is_public(client, archive):
 
     assert Page.objects.get(url=empty).snapshots.count() == 0
     assert {url, empty} <= listed()
-    set_takedown([first.pk], TakedownState.TAKEN_DOWN)
+    take_down([first.pk])
     assert url in listed(), "one version is still public"
     (page,) = client.get("/api/pages", {"url": url}).json()["items"]
     assert page["snapshots"] == [second.pk]
-    set_takedown([second.pk], TakedownState.TAKEN_DOWN)
+    take_down([second.pk])
     assert url not in listed() and empty in listed()
     assert client.get("/api/pages", {"host": "hx.example.cn"}).json()["items"][0]["url"] == empty
 

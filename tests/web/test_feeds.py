@@ -8,9 +8,10 @@ import re
 import feedparser
 import pytest
 
-from kuaizhao.archive.models import Category, Snapshot, Source, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Category, Snapshot, Source
 from kuaizhao.search import sync
+
+from ..conftest import take_down
 
 TEXT = "泰国总理英拉今天发表讲话，强调不会解散国会。\n曼谷街头的反政府示威今天仍在继续。"
 # Three different reports (not copies of one story, which search would show as one hit).
@@ -26,7 +27,7 @@ def filled(archive, settings, tmp_path):
     urls = [archive.add(f"英拉发表讲话之{i}", text=OTHERS[i], category="国际") for i in range(3)]
     urls.append(archive.add("冬奥会筹备进展顺利", text="国际奥委会今天宣布冬奥会筹备进展顺利。", category="体育"))
     gone = archive.add("英拉发表讲话（已删除）", text=TEXT + "\n已删除。", category="国际")
-    set_takedown([Snapshot.objects.get(page__url=gone).pk], TakedownState.TAKEN_DOWN)
+    take_down([Snapshot.objects.get(page__url=gone).pk])
     sync.apply_pending()
     return urls, gone
 

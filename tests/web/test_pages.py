@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from kuaizhao.archive.models import Page, Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Page, Snapshot
 from kuaizhao.extract.article import PageTime, Precision, TimeProvenance
 from kuaizhao.search import sync
 
+from ..conftest import restore, take_down
 from .conftest import T0
 
 
@@ -101,7 +101,7 @@ def test_listing_total_is_reused_but_rows_are_fresh(client, archive, settings):
     archive.add("国内计数新到")
     archive.add("国内计数最新")
     taken = Snapshot.objects.get(title="国内计数最新")
-    set_takedown([taken.pk], TakedownState.TAKEN_DOWN)
+    take_down([taken.pk])
     html = get(client, "/category/china/")
     assert "共 3 篇" in html, "the total is counted once per LISTING_COUNT_SECONDS"
     assert "国内计数新到" in html and "国内计数最新" not in html, "the rows are read on every request"
@@ -138,14 +138,14 @@ def test_taken_down_snapshot_is_gone_from_every_public_read(client, archive):
     url = archive.add("要删除的新闻")
     archive.add("留下的新闻")
     snap = Snapshot.objects.get(page__url=url)
-    assert set_takedown([snap.pk], TakedownState.TAKEN_DOWN) == 1
+    assert take_down([snap.pk]) == [snap.pk]
     for path in (f"/snapshot/{snap.pk}/", f"/snapshot/{snap.pk}/raw/", f"/snapshot/{snap.pk}/raw/content",
                  f"/snapshot/{snap.pk}/raw/source.txt"):
         assert client.get(path).status_code == 404, path
     for path in ("/", "/category/china/"):
         html = get(client, path)
         assert "要删除的新闻" not in html and "留下的新闻" in html
-    set_takedown([snap.pk], TakedownState.NONE)
+    restore([snap.pk])
     assert client.get(f"/snapshot/{snap.pk}/").status_code == 200
 
 

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import pytest
 
-from kuaizhao.archive.models import IndexChange, Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import IndexChange, Snapshot
 from kuaizhao.exceptions import SearchUnavailable
 from kuaizhao.search import service, sync
 
+from ..conftest import restore, take_down
 from .conftest import T0
 
 TEXT_A = "泰国总理英拉今天发表讲话，强调不会辞职也不会解散国会。\n曼谷街头的反政府示威今天仍在继续。"
@@ -69,7 +69,7 @@ def test_a_taken_down_snapshot_never_appears(archive, index_dir, client):
     b = archive.add("英拉呼吁示威者结束示威", text=TEXT_B, category="国际")
     sync.apply_pending()
     gone = snap(a).pk
-    set_takedown([gone], TakedownState.TAKEN_DOWN)
+    take_down([gone])
     # Before the index hears of it, the gate already hides it everywhere…
     assert gone not in ids("英拉") and gone not in ids("英拉", sort="time")
     page = client.get("/search?q=英拉").content.decode()
@@ -81,7 +81,7 @@ def test_a_taken_down_snapshot_never_appears(archive, index_dir, client):
     # …and once it does, counts and facets leave it out too.
     sync.apply_pending()
     assert service.search("英拉").results.total == 1
-    set_takedown([gone], TakedownState.NONE)
+    restore([gone])
     sync.apply_pending()
     assert gone in ids("英拉")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kuaizhao.archive.models import Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Snapshot
+
+from ..conftest import take_down
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_raw_captures(client, db, settings):
@@ -18,7 +19,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_raw_captures(cl
 def test_sitemaps_list_public_snapshots_and_listings(client, archive):
     urls = [archive.add(f"新闻{i}", text=f"正文{i}。") for i in range(3)]
     gone = Snapshot.objects.get(page__url=urls[0])
-    set_takedown([gone.pk], TakedownState.TAKEN_DOWN)
+    take_down([gone.pk])
     index = client.get("/sitemap.xml")
     assert index.status_code == 200 and b"<sitemapindex" in index.content
     sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index.content.decode())

@@ -11,12 +11,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from kuaizhao.archive import services, stories
-from kuaizhao.archive.models import Page, Snapshot, StoryBucket, TakedownState
-from kuaizhao.archive.services import cluster_unassigned, set_takedown, store_captures
+from kuaizhao.archive import fingerprints
+from kuaizhao.archive.models import Page, Snapshot, StoryBucket
+from kuaizhao.archive.services import cluster_unassigned, store_captures
+from kuaizhao.archive.services import stories as story_services
 from kuaizhao.search import sync
 
 from ..archive.test_stories import ARTICLE, REPRINT
+from ..conftest import take_down
 from .conftest import T0, Archive
 
 OTHER = (
@@ -35,7 +37,7 @@ def test_an_edited_reprint_on_another_site_joins_the_story_and_others_do_not(arc
     other = archive.add("前4个月工业增加值增长5.6%", text=OTHER)
     assert _snap(original).story_id == _snap(reprint).story_id
     assert _snap(other).story_id not in (None, _snap(original).story_id)
-    assert StoryBucket.objects.filter(snapshot=_snap(reprint)).count() == stories.BANDS
+    assert StoryBucket.objects.filter(snapshot=_snap(reprint)).count() == fingerprints.BANDS
 
 
 def test_copies_far_apart_in_time_are_different_stories(archive):
@@ -73,7 +75,7 @@ def test_the_snapshot_page_lists_the_copies_and_related_blocks_leave_them_out(ar
     assert f"/snapshot/{_snap(reprint).pk}/" not in rest, "a copy is neither related coverage nor more news"
     assert "前4个月工业增加值增长5.6%" in rest
 
-    set_takedown([_snap(reprint).pk], TakedownState.TAKEN_DOWN)
+    take_down([_snap(reprint).pk])
     html = client.get(f"/snapshot/{_snap(original).pk}/").content.decode()
     assert 'id="copies-h"' not in html and f"/snapshot/{_snap(reprint).pk}/" not in html
 
@@ -168,7 +170,7 @@ def test_copies_stored_at_the_same_moment_by_two_workers_join_one_story(settings
     original = archive.capture("前4个月外贸进出口同比增长2.1%", text=ARTICLE)
     reprint = archive.capture("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT)
     inside, release = threading.Event(), threading.Event()
-    insert_buckets = services._insert_buckets
+    insert_buckets = story_services._insert_buckets
 
     def first_pauses_before_commit(rows):
         insert_buckets(rows)
@@ -176,7 +178,7 @@ def test_copies_stored_at_the_same_moment_by_two_workers_join_one_story(settings
             inside.set()
             release.wait(10)
 
-    monkeypatch.setattr(services, "_insert_buckets", first_pauses_before_commit)
+    monkeypatch.setattr(story_services, "_insert_buckets", first_pauses_before_commit)
 
     def store(item):
         try:

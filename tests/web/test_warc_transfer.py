@@ -19,10 +19,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import ROOT, free_port, wait_for_http
-from kuaizhao.archive.models import Page, Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Page, Snapshot
 from kuaizhao.archive.warc import WarcPointer, WarcStore, member_length
 from kuaizhao.transfer.importer import import_files
+
+from ..conftest import take_down
 
 BIN = Path(sys.executable).parent
 
@@ -33,7 +34,7 @@ def exported(kuaizhao, demo_sources, tmp_path):
     with `kuaizhao warc export`."""
     kuaizhao.crawl(demo_sources)
     gone = Snapshot.objects.order_by("pk").last()
-    set_takedown([gone.pk], TakedownState.TAKEN_DOWN)
+    take_down([gone.pk])
     out = tmp_path / "export"
     run = kuaizhao.run("warc", "export", "--out", str(out))
     public = Snapshot.objects.public().count()

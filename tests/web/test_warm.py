@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 from django.template import engines
 
-from kuaizhao.search import tokenize
+from kuaizhao import fold
 from kuaizhao.warm import warm
 
 
@@ -15,11 +15,11 @@ def test_warm_compiles_every_page_template_and_opens_no_connection(settings):
     # opened here (one the forked workers would then share) fails the test.
     pages = engines["jinja2"].env
     pages.cache.clear()
-    tokenize.tables.cache_clear()
+    fold.tables.cache_clear()
     warm()
     names = pages.list_templates()
     assert len(names) >= 10 and len(pages.cache) == len(names)
-    assert tokenize.tables.cache_info().currsize == 1
+    assert fold.tables.cache_info().currsize == 1
     assert all(c.connection is None for c in connections.all())
 
 

@@ -8,9 +8,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from kuaizhao.archive.models import Snapshot, TakedownState
-from kuaizhao.archive.services import set_takedown
+from kuaizhao.archive.models import Snapshot
 
+from ..conftest import take_down
 from .conftest import T0
 
 URL = "http://hx.example.cn/gn/2026-01/17/content_9.htm"
@@ -141,7 +141,7 @@ def test_timegate_redirects_to_the_closest_memento(client, versions):
 
 
 def test_taken_down_versions_are_not_mementos(client, versions):
-    set_takedown([versions[1].pk], TakedownState.TAKEN_DOWN)
+    take_down([versions[1].pk])
     rows = client.get("/cdx", {"url": URL, "output": "json"}).json()
     assert len(rows) == 3
     timemap = client.get(f"/timemap/link/{URL}").content.decode()

@@ -14,9 +14,9 @@ from django.utils.timezone import is_aware, make_aware
 from ninja import Path, Query, Router
 
 from ..archive import links
+from ..archive.canonical import canonical_url
 from ..archive.models import Capture, Category, Page, Snapshot, Source
 from ..archive.urlkeys import urlkey
-from ..crawl.canonical import canonical_url
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
 from ..search.engine import MAX_PAGE

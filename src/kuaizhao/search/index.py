@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 
 import tantivy
 
+from .. import fold
 from ..exceptions import KuaizhaoError, SearchUnavailable
 from . import tokenize
 
@@ -99,7 +100,7 @@ def build_schema() -> tantivy.Schema:
 def story_key(story_id: int | None, text: str) -> int:
     """The index's story value of a snapshot: its Story id, or for one not clustered yet its body's
     content key (copies with the same words still collapse)."""
-    return story_id if story_id is not None else tokenize.content_key(tokenize.fold(text))
+    return story_id if story_id is not None else fold.content_key(fold.fold(text))
 
 
 def site_values(host: str) -> list[str]:
@@ -133,7 +134,7 @@ def _document(doc: IndexDoc, title: tokenize.Analysed, body: tokenize.Analysed) 
         d.add_text("category", doc.category)
     if doc.source:
         d.add_text("source", doc.source)
-        d.add_text("source_key", tokenize.fold(doc.source))
+        d.add_text("source_key", fold.fold(doc.source))
     if doc.host:
         d.add_text("host", doc.host)
     for value in site_values(doc.host) if doc.host else []:
@@ -207,7 +208,7 @@ class IndexHome:
         except ValueError as e:  # tantivy: missing or unreadable files
             raise SearchUnavailable(f"the search index in {path} cannot be opened ({e}); run `kuaizhao reindex`") from e
         meta = generation.meta()
-        if meta.get("schema") != SCHEMA_VERSION or meta.get("fold") != tokenize.tables().digest:
+        if meta.get("schema") != SCHEMA_VERSION or meta.get("fold") != fold.tables().digest:
             raise IndexOutdated(
                 f"the search index in {path} was built by another version of Kuaizhao; run `kuaizhao reindex`"
             )
@@ -223,7 +224,7 @@ class IndexHome:
         index = tantivy.Index(build_schema(), path=str(path), reuse=False)
         _register(index)
         generation = Generation(path, index)
-        generation.write_meta(schema=SCHEMA_VERSION, fold=tokenize.tables().digest, applied_change=0)
+        generation.write_meta(schema=SCHEMA_VERSION, fold=fold.tables().digest, applied_change=0)
         return generation
 
     def publish(self, generation: Generation) -> None:

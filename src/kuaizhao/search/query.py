@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import tantivy
 
+from .. import fold
 from ..exceptions import QueryError
 from . import tokenize
 
@@ -291,9 +292,9 @@ def _count(clause: Clause) -> int:
 
 
 def _text_clause(token: _Token, notes: list[str]) -> Words | Phrase | None:
-    folded = tokenize.fold(token.value)
+    folded = fold.fold(token.value)
     title_only = token.field == "title"
-    if not tokenize.word_runs(folded):
+    if not fold.word_runs(folded):
         if token.quoted:
             raise QueryError(f"引号里没有可检索的文字：“{token.value}”", at=token.at)
         notes.append(f"忽略了不含文字的“{token.value}”")
@@ -326,7 +327,7 @@ def _filter(token: _Token, categories: dict[str, str] | None) -> Filter:
                 raise QueryError(f"没有“{value}”这个类别；可用：{known}", at=token.at)
             return Filter("category", value, name)
         return Filter("category", value, value)
-    return Filter("source", value, tokenize.fold(value))
+    return Filter("source", value, fold.fold(value))
 
 
 def _parse_date(value: str, at: int) -> datetime:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import tantivy
 
+from .. import fold
 from . import tokenize
 from .index import count_of, u64
 from .query import STOPWORDS, substring_query
@@ -70,8 +71,8 @@ def key_phrases(
     n = max(1, searcher.num_docs)
     ceiling = max(n * MAX_SHARE, MIN_CEILING)
     # The title first, then the body; the line break keeps runs from spanning the two.
-    read = [*tokenize.tagged_words(tokenize.fold(title)), tokenize.ReaderWord("\n", "x"),
-            *tokenize.tagged_words(tokenize.fold(text))]
+    read = [*tokenize.tagged_words(fold.fold(title)), tokenize.ReaderWord("\n", "x"),
+            *tokenize.tagged_words(fold.fold(text))]
     # Names the segmenter split (布 · 林肯) are whole again: no word of the index, so matched as
     # characters; their pieces (林肯, Lincoln) are not key words of this article.
     names = {w.text for w in read if w.glued}

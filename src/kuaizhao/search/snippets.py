@@ -1,6 +1,6 @@
 """Keyword-in-context excerpts, cut on character offsets of the original text.
 
-Matching runs on the folded text (tokenize.fold keeps offsets: one character in, one out), so a
+Matching runs on the folded text (fold.fold keeps offsets: one character in, one out), so a
 traditional or full-width original is excerpted as it was written while the simplified query
 still finds it. Cuts are moved off word boundaries' wrong side: to the nearest separator when
 one is close, else to a word boundary found by rjieba, so a name (特朗普, 宋峥嵘, 普京·某某) is never
@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .. import fold
 from . import tokenize
 
 ELLIPSIS = "…"
@@ -35,7 +36,7 @@ def find_spans(text: str, terms: list[str]) -> list[Span]:
     """Every occurrence of each folded term in the folded text, leftmost-longest, not overlapping."""
     if not text or not terms:
         return []
-    folded = tokenize.fold(text)
+    folded = fold.fold(text)
     spans: list[Span] = []
     for index, term in enumerate(terms):
         pattern = _pattern(term)
@@ -54,7 +55,7 @@ def find_spans(text: str, terms: list[str]) -> list[Span]:
 def _pattern(term: str) -> re.Pattern[str] | None:
     """A phrase's runs in order, any separators between them (as the index matches it). Cached: a
     result page excerpts ten texts and ten titles for the same terms."""
-    runs = tokenize.word_runs(term)
+    runs = fold.word_runs(term)
     if not runs:
         return None
     return re.compile(r"[\W_]+".join(re.escape(r) for r in runs))

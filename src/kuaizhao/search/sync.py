@@ -136,14 +136,23 @@ def _prune(mark: int) -> None:
 _last_apply = 0.0
 
 
-def apply_if_due() -> int:
-    """`apply_pending()` at most once per KUAIZHAO_INDEX_COMMIT_SECONDS (the crawl's batched commits)."""
+def catch_up(wait: float = 30.0, only_if_due: bool = False) -> int:
+    """`apply_pending()` for writers whose own work must go on whatever the index does: a crawl,
+    an import. The index is derived (`kuaizhao reindex` rebuilds it), so a failure is logged, not
+    raised. `only_if_due`: at most once per KUAIZHAO_INDEX_COMMIT_SECONDS (a crawl's batched
+    commits), without waiting for another writer.
+    """
     global _last_apply
-    now = time.monotonic()
-    if now - _last_apply < settings.INDEX_COMMIT_SECONDS:
+    if only_if_due:
+        now = time.monotonic()
+        if now - _last_apply < settings.INDEX_COMMIT_SECONDS:
+            return 0
+        _last_apply, wait = now, 0.0
+    try:
+        return apply_pending(wait=wait)
+    except Exception:  # noqa: BLE001 — see the docstring
+        log.exception("could not update the search index; `kuaizhao reindex --pending` retries")
         return 0
-    _last_apply = now
-    return apply_pending()
 
 
 # --- rebuilding ------------------------------------------------------------------------------------

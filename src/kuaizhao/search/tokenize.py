@@ -1,22 +1,9 @@
-"""One analysis for documents and queries: folding, the words stream and the character-bigram stream.
+"""The token streams documents and queries are indexed and matched by: words and character bigrams.
 
-Folding maps every character to one character (so offsets into the folded text are offsets into
-the original, which is what KWIC snippets are cut on):
-
-- NFKC where it yields a single character (full-width ＡＢＣ１２３ and punctuation, compatibility
-  ideographs, circled digits); characters whose NFKC form is longer (…, ㎡, ⑩) are kept as they are;
-- lower case;
-- traditional → simplified with OpenCC's `t2s` character table, applied per character. Phrase-level
-  conversion would be more idiomatic for display, but a per-character map is what matching needs:
-  a query folds the same way whatever context the document gave the character.
-
-The fold is a 65,536-entry table over the Basic Multilingual Plane applied with numpy, so a batch
-of documents folds at memory speed (`unicodedata.normalize` costs ~110 ns per character here, more
-than everything else together). Characters outside the BMP (rare CJK extensions, emoji) are kept.
-
-Two token streams come out of the folded text, both as whitespace-separated strings that tantivy's
+Text is folded first (`kuaizhao.fold`: width, case and script, one character for one). Two token
+streams come out of the folded text, both as whitespace-separated strings that tantivy's
 `whitespace` tokenizer splits natively (building `tantivy.Token` objects in Python costs ~600 ns a
-token, three times our whole indexing budget; see README "Search"):
+token, three times our whole indexing budget; see docs/search.md):
 
 - **words**: rjieba `cut_for_search` tokens, for BM25 ranking (indexed with frequencies only);
 - **bigrams**: for every word character (letters, digits, CJK), the bigram it starts when the next
@@ -28,10 +15,7 @@ token, three times our whole indexing budget; see README "Search"):
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -40,103 +24,17 @@ import numpy as np
 import numpy.typing as npt
 import rjieba
 
+from ..fold import DOC_CODE, DOC_SEPARATOR, fold_codes, from_codes, key_of, to_codes, word_mask, word_runs
+
 _SPACE = 0x20
-# Separates documents inside one batch string; folds to itself and is never a word character.
-_DOC_SEPARATOR = "\x01"
-_DOC_CODE = ord(_DOC_SEPARATOR)
-
-
-@dataclass(frozen=True)
-class Tables:
-    fold: npt.NDArray[np.uint32]  # code point -> folded code point, over the BMP
-    word: npt.NDArray[np.bool_]  # folded code point -> is a word character
-    digest: str  # identifies the tables; an index built with other tables must be rebuilt
-
-
-@functools.cache
-def tables() -> Tables:
-    """Build the fold and word tables once per process (~0.2 s)."""
-    import opencc
-
-    t2s = opencc.OpenCC("t2s")
-    fold = np.arange(0x10000, dtype=np.uint32)
-    for cp in range(0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        ch = chr(cp)
-        nfkc = unicodedata.normalize("NFKC", ch)
-        if len(nfkc) == 1:
-            ch = nfkc
-        lower = ch.lower()
-        if len(lower) == 1:
-            ch = lower
-        fold[cp] = ord(ch)
-    # OpenCC over the whole CJK block at once (one call), character by character.
-    cjk = [cp for cp in range(0x10000) if unicodedata.category(chr(cp)) == "Lo"]
-    source = "".join(chr(int(fold[cp])) for cp in cjk)
-    converted = t2s.convert(source)
-    if len(converted) == len(source):
-        for cp, out in zip(cjk, converted, strict=True):
-            fold[cp] = ord(out)
-    else:  # a multi-character mapping somewhere: fall back to one call per character
-        for cp in cjk:
-            out = t2s.convert(chr(int(fold[cp])))
-            if len(out) == 1:
-                fold[cp] = ord(out)
-    word = np.array([chr(cp).isalnum() for cp in range(0x10000)], dtype=np.bool_)
-    word[ord(_DOC_SEPARATOR)] = False
-    digest = hashlib.sha256(fold.tobytes() + word.tobytes()).hexdigest()[:16]
-    return Tables(fold=fold, word=word, digest=digest)
-
-
-def _codes(text: str) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-
-
-def _text(codes: npt.NDArray[np.uint32]) -> str:
-    return codes.tobytes().decode("utf-32-le")
-
-
-def _fold_codes(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    t = tables()
-    bmp = codes < 0x10000
-    if bmp.all():
-        return t.fold[codes]
-    return np.where(bmp, t.fold[np.where(bmp, codes, 0)], codes).astype(np.uint32)
-
-
-def _word_mask(folded: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    t = tables()
-    bmp = folded < 0x10000
-    if bmp.all():
-        return t.word[folded]
-    # Outside the BMP: CJK extensions B+ (U+20000…) are word characters, the rest (emoji) are not.
-    return np.where(bmp, t.word[np.where(bmp, folded, 0)], folded >= 0x20000)
-
-
-def fold(text: str) -> str:
-    """The folded text: same length as `text`, character for character."""
-    if not text:
-        return text
-    return _text(_fold_codes(_codes(text)))
-
-
-def word_codes(text: str) -> npt.NDArray[np.uint32]:
-    """The folded code points of a text's word characters: what it says, whatever its spacing,
-    punctuation, width or script (reprint shingles are made of these)."""
-    if not text:
-        return np.empty(0, dtype=np.uint32)
-    folded = _fold_codes(_codes(text))
-    return folded[_word_mask(folded)]
-
 
 def _bigram_codes(folded: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """Three code points per character: the token it starts (one or two characters), then spaces."""
     n = len(folded)
-    word = _word_mask(folded)
+    word = word_mask(folded)
     out = np.full((n, 3), _SPACE, dtype=np.uint32)
     # Separators make no token; the document separator survives so that a batch can be split.
-    out[:, 0] = np.where(word | (folded == _DOC_CODE), folded, _SPACE)
+    out[:, 0] = np.where(word | (folded == DOC_CODE), folded, _SPACE)
     if n > 1:
         pairs = word[:-1] & word[1:]
         out[:-1, 1] = np.where(pairs, folded[1:], _SPACE)
@@ -147,7 +45,7 @@ def bigrams(folded_text: str) -> str:
     """The bigram stream of one folded text, as whitespace-separated tokens."""
     if not folded_text:
         return ""
-    return _text(_bigram_codes(_codes(folded_text.replace(_DOC_SEPARATOR, " "))))
+    return from_codes(_bigram_codes(to_codes(folded_text.replace(DOC_SEPARATOR, " "))))
 
 
 def words(folded_text: str) -> str:
@@ -164,21 +62,6 @@ class Analysed:
     key: int  # u64 of the folded word characters: equal for copies that differ in spacing or punctuation
 
 
-def _key_of(word_codes: npt.NDArray[np.uint32]) -> int:
-    digest = hashlib.blake2b(word_codes.astype("<u4", copy=False).tobytes(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
-
-
-def content_key(folded_text: str) -> int:
-    """A u64 identifying a text's words, whatever its spacing, punctuation, script or width.
-
-    The hash of the text's word characters (the word table's, as UTF-32), so that it can be taken
-    straight from the code points a batch has already folded (`analyse_batch`).
-    """
-    codes = _codes(folded_text)
-    return _key_of(codes[_word_mask(codes)])
-
-
 def analyse_batch(texts: Sequence[str]) -> list[Analysed]:
     """Fold and tokenise many texts at once: one numpy pass and one rjieba call for the batch.
 
@@ -187,40 +70,22 @@ def analyse_batch(texts: Sequence[str]) -> list[Analysed]:
     """
     if not texts:
         return []
-    joined = _DOC_SEPARATOR.join(t.replace(_DOC_SEPARATOR, " ") for t in texts)
-    folded = _fold_codes(_codes(joined))
-    folded_text = _text(folded)
-    word_parts = " ".join(rjieba.cut_for_search(folded_text)).split(_DOC_SEPARATOR)
-    bigram_parts = _text(_bigram_codes(folded)).split(_DOC_SEPARATOR)
+    joined = DOC_SEPARATOR.join(t.replace(DOC_SEPARATOR, " ") for t in texts)
+    folded = fold_codes(to_codes(joined))
+    folded_text = from_codes(folded)
+    word_parts = " ".join(rjieba.cut_for_search(folded_text)).split(DOC_SEPARATOR)
+    bigram_parts = from_codes(_bigram_codes(folded)).split(DOC_SEPARATOR)
     # Content keys from the folded code points: each document's word characters, hashed.
-    word = _word_mask(folded)
-    ends = np.flatnonzero(folded == _DOC_CODE).tolist() + [len(folded)]
+    word = word_mask(folded)
+    ends = np.flatnonzero(folded == DOC_CODE).tolist() + [len(folded)]
     starts = [0] + [e + 1 for e in ends[:-1]]
-    keys = [_key_of(folded[a:b][word[a:b]]) for a, b in zip(starts, ends, strict=True)]
+    keys = [key_of(folded[a:b][word[a:b]]) for a, b in zip(starts, ends, strict=True)]
     if not len(word_parts) == len(bigram_parts) == len(keys) == len(texts):
         raise AssertionError("document separator lost in analysis")
     return [Analysed(w, b, k) for w, b, k in zip(word_parts, bigram_parts, keys, strict=True)]
 
 
 # --- queries ------------------------------------------------------------------------------------
-
-
-def word_runs(folded_text: str) -> list[str]:
-    """The runs of word characters in a folded text (what separators split it into)."""
-    if not folded_text:
-        return []
-    word = _word_mask(_codes(folded_text))
-    runs: list[str] = []
-    start = None
-    for i, is_word in enumerate(word.tolist()):
-        if is_word and start is None:
-            start = i
-        elif not is_word and start is not None:
-            runs.append(folded_text[start:i])
-            start = None
-    if start is not None:
-        runs.append(folded_text[start:])
-    return runs
 
 
 @dataclass(frozen=True)

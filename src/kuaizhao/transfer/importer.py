@@ -1,9 +1,9 @@
 """`kuaizhao warc import`: WARC files made elsewhere (Common Crawl's news crawl, wget, Heritrix,
 our own exports) become captures, extractions and snapshots, as if our crawler had fetched them.
 
-Each HTML response record is written to our own WARC store (so the capture is kept whatever
-happens to the input file) and then goes through the crawl's own path: the archiving policy
-(noarchive is honoured), extraction, `services.store_captures`, the search index. Other records
+Each HTML response record goes the way a crawled page goes, through `archive.ingest`: the
+archiving policy (noarchive is honoured), our own WARC store (so the capture is kept whatever
+happens to the input file), extraction, storage; then the search index catches up. Other records
 are skipped and counted by reason. A record that cannot be read (bad headers, a digest that does
 not match, a truncated gzip member) is reported with its offset and skipped; reading resumes at
 the next record boundary, so one bad record costs one record. Batches are stored as they fill,
@@ -27,14 +27,12 @@ from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReade
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from ..archive import ingest
+from ..archive.canonical import canonical_url
 from ..archive.fetched import FetchedPage
 from ..archive.models import Capture
-from ..archive.services import CapturedPage
 from ..archive.warc import WarcStore
-from ..crawl.canonical import canonical_url
-from ..crawl.pipelines import HTML_TYPES, forbids_archiving
-from ..crawl.store import PendingCapture, process, update_index
-from ..extract import SiteRules
+from ..search import sync
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +140,13 @@ def _warc_date(value: str) -> datetime:
 def import_files(paths: list[Path], store: WarcStore, batch_size: int = 50,
                  progress: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     summary = ImportSummary()
-    batch: list[PendingCapture] = []
+    batch: list[ingest.PendingCapture] = []
     last_response = ""  # record id of the response last added to `batch`
 
     def flush() -> None:
         if batch:
             store.sync()  # our copies are on disk before any row points at them
-            summary.stored.update(process(list(batch)))
+            summary.stored.update(o.value for o in ingest.store(batch))
             batch.clear()
 
     try:
@@ -175,7 +173,7 @@ def import_files(paths: list[Path], store: WarcStore, batch_size: int = 50,
     finally:
         flush()
         store.close()
-        update_index(final=True)
+        sync.catch_up()
     if progress is not None:
         progress(summary)
     return summary
@@ -185,7 +183,7 @@ def _concurrent_to(record: ArcWarcRecord) -> str:
     return record.rec_headers.get_header("WARC-Concurrent-To") or ""
 
 
-def _with_metadata(pending: PendingCapture, payload: bytes) -> PendingCapture:
+def _with_metadata(pending: ingest.PendingCapture, payload: bytes) -> ingest.PendingCapture:
     """Apply the source and category a `kuaizhao warc export` recorded for this capture."""
     fields = dict(line.split(": ", 1) for line in payload.decode("utf-8", "replace").splitlines() if ": " in line)
     capture = replace(pending.capture, source=fields.get("kuaizhao-source") or pending.capture.source,
@@ -193,7 +191,7 @@ def _with_metadata(pending: PendingCapture, payload: bytes) -> PendingCapture:
     return replace(pending, capture=capture)
 
 
-def _capture(record: ArcWarcRecord, store: WarcStore, summary: ImportSummary) -> PendingCapture | None:
+def _capture(record: ArcWarcRecord, store: WarcStore, summary: ImportSummary) -> ingest.PendingCapture | None:
     kind = record.rec_type
     if kind in ("warcinfo", "request", "metadata"):
         return None  # context, not captures; not worth a line in the summary
@@ -211,26 +209,20 @@ def _capture(record: ArcWarcRecord, store: WarcStore, summary: ImportSummary) ->
     except ValueError:
         summary.skipped["malformed status, date or URL"] += 1
         return None
+    # Only answers that were pages: another crawl's 404 says nothing about the page today.
+    if not 200 <= status < 300:
+        summary.skipped[f"HTTP {status}"] += 1
+        return None
     headers = [(k, v) for k, v in record.http_headers.headers]
     body, decoded = _payload(record, record.kz_body)  # type: ignore[attr-defined]
     page = FetchedPage(url=uri, status=status, headers=headers, body=body, fetched_at=when,
                        protocol=record.http_headers.protocol or "HTTP/1.1",
                        ip=record.rec_headers.get_header("WARC-IP-Address"))
-    if not 200 <= status < 300:
-        summary.skipped[f"HTTP {status}"] += 1
-        return None
-    if page.content_type not in HTML_TYPES:
-        summary.skipped[f"not HTML ({page.content_type or 'no type'})"] += 1
-        return None
-    if forbids_archiving(headers, decoded):
-        summary.skipped["publisher forbids archiving (noarchive)"] += 1
-        return None
     if Capture.objects.filter(url=uri[:2000], fetched_at=when, payload_sha256=page.payload_sha256).exists():
         summary.skipped["already imported"] += 1
         return None
-    captured = CapturedPage(
-        page_url=page_url, url=uri, fetched_at=when, http_status=status, headers=headers,
-        content_type=page.content_type, payload_sha256=page.payload_sha256, payload_length=len(body),
-        pointer=store.write(page), article=None,
-    )
-    return PendingCapture(captured, decoded, SiteRules())
+    pending = ingest.capture(ingest.Fetched(page, decoded, page_url), store)
+    if pending.refused:  # nothing was written: not kept, and not worth a capture row here
+        summary.skipped[pending.capture.reason] += 1
+        return None
+    return pending

@@ -20,10 +20,11 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from ...archive.canonical import canonical_url
+from ...archive.ingest import Fetched
 from ...sources import Source
-from ..canonical import canonical_url
 from ..discover import feed_links, listing_links, sitemap_links
-from ..items import FailedFetch, FetchedArticle
+from ..items import FailedFetch
 from ..middlewares import RAW_KEY
 
 log = logging.getLogger(__name__)
@@ -151,14 +152,15 @@ class ArchiveSpider(scrapy.Spider):
                   "handle_httpstatus_all": True},
         )
 
-    def parse_article(self, response: Response) -> Iterator[FetchedArticle]:
+    def parse_article(self, response: Response) -> Iterator[Fetched]:
         raw = response.meta.get(RAW_KEY)
         if raw is None:  # cannot happen with RawResponseMiddleware enabled; never archive a guess
             log.error("no raw response recorded for %s", response.url)
             return
-        yield FetchedArticle(
-            fetched=raw, decoded_body=response.body, page_url=response.meta["kz_page_url"],
-            source=response.meta["kz_source"], category=response.meta.get("kz_category"),
+        source = self.sources[response.meta["kz_source"]]
+        yield Fetched(
+            page=raw, decoded_body=response.body, page_url=response.meta["kz_page_url"],
+            source=source.name, category=response.meta.get("kz_category"), rules=source.site_rules,
         )
 
     def article_failed(self, failure: Failure) -> Iterator[FailedFetch]:

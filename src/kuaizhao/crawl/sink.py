@@ -1,10 +1,10 @@
 """Where archived fetches go to be extracted and stored: in this process, or in a worker process.
 
 Scrapy runs on one core. Extraction and database writes are half of the work per page, so by
-default they run in a second process fed through a bounded queue (a full queue slows the crawl
-down instead of filling memory). The crawler syncs the WARC file before it hands a batch over,
-so a row never points at bytes that are not on disk; if the crawler is killed, the worker still
-stores the batches it already has and then exits.
+default they run in a second process (worker.py) fed through a bounded queue (a full queue slows
+the crawl down instead of filling memory). The crawler syncs the WARC file before it hands a batch
+over, so a row never points at bytes that are not on disk; if the crawler is killed, the worker
+still stores the batches it already has and then exits.
 """
 
 from __future__ import annotations
@@ -13,75 +13,16 @@ import logging
 import multiprocessing as mp
 import os
 import queue
-from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Protocol
 
-from ..archive.services import CapturedPage
-from ..extract import SiteRules, extract
-from . import store_worker
+from . import worker
+from .worker import Job, process, update_index
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PendingCapture:
-    """A capture waiting for extraction: the stored fields plus what extraction needs."""
-
-    capture: CapturedPage  # with article=None until extracted
-    decoded_body: bytes | None  # None: nothing to extract (skipped, or an HTTP error)
-    rules: SiteRules
-
-
-@dataclass(frozen=True)
-class Unreachable:
-    page_url: str
-    when: datetime
-    source: str | None
-
-
-Job = list[PendingCapture] | Unreachable
-
-
 class StoreFailed(RuntimeError):
     """Captures can no longer be stored (the worker stopped); the crawl must stop."""
-
-
-def process(job: Job) -> list[str]:
-    """Extract and store one job; returns the outcome values (for the crawl's counters)."""
-    from ..archive.services import record_unreachable, store_captures
-
-    if isinstance(job, Unreachable):
-        record_unreachable(job.page_url, job.when, job.source)
-        return []
-    ready = []
-    for pending in job:
-        capture = pending.capture
-        if pending.decoded_body is not None:
-            article = extract(pending.decoded_body, capture.url, dict(capture.headers),
-                              captured=capture.fetched_at, rules=pending.rules)
-            capture = replace(capture, article=article, reason="" if article else "no article found")
-        ready.append(capture)
-    outcomes = [o.value for o in store_captures(ready)]
-    update_index(final=False)
-    return outcomes
-
-
-def update_index(final: bool) -> None:
-    """Bring the search index up to date: every few seconds during a crawl, and at its end.
-
-    The index is derived (`kuaizhao reindex` rebuilds it), so a failure here is logged and the
-    crawl goes on archiving.
-    """
-    from ..search import sync
-
-    try:
-        if final:
-            sync.apply_pending(wait=30.0)
-        else:
-            sync.apply_if_due()
-    except Exception:  # noqa: BLE001 — see the docstring
-        log.exception("could not update the search index; `kuaizhao reindex --pending` retries")
 
 
 class Sink(Protocol):
@@ -115,7 +56,7 @@ class WorkerSink:
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue[Job | None] = ctx.Queue(maxsize=queue_batches)
         self._done: mp.Queue[list[str] | tuple[str, str]] = ctx.Queue()
-        self._proc = ctx.Process(target=store_worker.main, args=(self._jobs, self._done, os.getpid()),
+        self._proc = ctx.Process(target=worker.main, args=(self._jobs, self._done, os.getpid()),
                                  name="kuaizhao-store", daemon=False)
         self._proc.start()
         self.failed: str | None = None

@@ -4,7 +4,7 @@ A story is the set of snapshots whose bodies are near-copies of each other: the 
 another site (a reprint, often edited: the lead's 本报讯（记者…） dropped, an editor line added),
 an updated edition of the same page, a traditional-script copy. "Near-copy" is measured, not
 guessed: the Jaccard similarity of the bodies' character 5-gram shingles, taken over the folded
-word characters (tokenize.word_codes: width, case and script folded; punctuation and spacing
+word characters (fold.word_codes: width, case and script folded; punctuation and spacing
 ignored),
 at least `THRESHOLD`. Word shingles would be fragile: Chinese has no spaces, and a segmenter cuts
 the same sentence differently in different contexts.
@@ -25,7 +25,7 @@ day); between 0.55 and 0.7 they were mostly items cut from one template on diffe
 different stories. The same templates recur for years, hence the window: copies of an article
 appear within `WINDOW` of it.
 
-Nothing here touches the database: `services._assign_stories` does that.
+Nothing here touches the database: `services.stories` does that.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from datetime import timedelta
 import numpy as np
 import numpy.typing as npt
 
-from ..search import tokenize
+from .. import fold
 
 SHINGLE = 5
 THRESHOLD = 0.7
@@ -61,7 +61,7 @@ class Fingerprint:
 
 def shingles(text: str) -> npt.NDArray[np.uint64]:
     """The sorted, unique hashes of the body's character 5-grams over its folded word characters."""
-    codes = tokenize.word_codes(text).astype(np.uint64)
+    codes = fold.word_codes(text).astype(np.uint64)
     if len(codes) < SHINGLE:
         return np.empty(0, dtype=np.uint64)
     n = len(codes) - SHINGLE + 1

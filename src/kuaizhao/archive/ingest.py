@@ -1,0 +1,87 @@
+"""Ingest: a fetched response → the archiving policy → WARC records → extraction → store.
+
+The one path every capture takes, whoever fetched it: the crawler (`crawl/pipelines.py`), the WARC
+importer (`transfer/importer.py`) and, later, save-page-now. It has two steps because the crawler
+runs them in two processes (Scrapy in one, extraction and database writes in the store worker):
+
+    capture(fetched, warc)   the policy, then the WARC records of what is kept   → PendingCapture
+    store(batch)             extraction, then `services.store_captures`          → outcomes
+
+Order matters. What the publisher forbids or what is not a web page is decided first and never
+written (policy.py). Everything else is written to the WARC file before it is extracted or stored,
+and callers sync the WARC file before `store`, so a row never points at bytes that are not on disk.
+Bringing the search index up to date is the caller's next call (`search.sync`): a crawl does it
+every few seconds, an import at its end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from ..extract import SiteRules, extract
+from .fetched import FetchedPage
+from .models import CaptureOutcome
+from .policy import refusal
+from .services import CapturedPage, store_captures
+from .warc import WarcStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One fetched article URL, as a fetcher hands it in."""
+
+    page: FetchedPage  # as received: the body still content-encoded, as it goes into the WARC file
+    decoded_body: bytes = field(repr=False)  # Content-Encoding removed: what the policy and extraction read
+    page_url: str  # canonical URL (archive.canonical): the Page it belongs to
+    source: str | None = None  # source name from sources.toml
+    category: str | None = None  # the listing's category, which wins over the extracted one
+    rules: SiteRules = field(default_factory=SiteRules)  # the source's extraction rules
+
+
+@dataclass(frozen=True)
+class PendingCapture:
+    """A capture between the two steps: written (or refused), not yet extracted or stored."""
+
+    capture: CapturedPage  # article=None until extracted
+    decoded_body: bytes | None = field(repr=False)  # None: nothing to extract (refused, or an HTTP error)
+    rules: SiteRules
+
+    @property
+    def refused(self) -> bool:
+        """Whether the policy refused it (nothing was written; `capture.reason` says why)."""
+        return self.capture.skipped is not None
+
+
+def capture(fetched: Fetched, warc: WarcStore) -> PendingCapture:
+    """Apply the archiving policy and write the WARC records of what is kept."""
+    page = fetched.page
+    captured = CapturedPage(
+        page_url=fetched.page_url, url=page.url, fetched_at=page.fetched_at, http_status=page.status,
+        headers=page.headers, content_type=page.content_type, payload_sha256=page.payload_sha256,
+        payload_length=len(page.body), source=fetched.source, category=fetched.category,
+        pointer=None, article=None,
+    )
+    refused = refusal(page, fetched.decoded_body)
+    if refused is not None:
+        log.info("%s: not kept: %s", refused.reason, page.url)
+        return PendingCapture(replace(captured, skipped=refused.outcome, reason=refused.reason), None, fetched.rules)
+    captured = replace(captured, pointer=warc.write(page))
+    body = fetched.decoded_body if 200 <= page.status < 300 else None
+    return PendingCapture(captured, body, fetched.rules)
+
+
+def store(batch: Sequence[PendingCapture]) -> list[CaptureOutcome]:
+    """Extract the article of each kept capture and store the batch; returns each one's outcome."""
+    ready = []
+    for pending in batch:
+        captured = pending.capture
+        if pending.decoded_body is not None:
+            article = extract(pending.decoded_body, captured.url, dict(captured.headers),
+                              captured=captured.fetched_at, rules=pending.rules)
+            captured = replace(captured, article=article, reason="" if article else "no article found")
+        ready.append(captured)
+    return store_captures(ready)
