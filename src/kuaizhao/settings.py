@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ninja",  # its docs page then uses the bundled Swagger UI, not a CDN
     "kuaizhao.archive",
+    "kuaizhao.web",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -183,7 +184,7 @@ MIDDLEWARE = [
     # output against BREACH, and public pages carry no secrets.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "kuaizhao.cors.ReadOnlyCors",
+    "kuaizhao.web.cors.ReadOnlyCors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,13 +196,13 @@ ROOT_URLCONF = "kuaizhao.urls"
 WSGI_APPLICATION = "kuaizhao.wsgi.application"
 TEMPLATES = [
     {
-        # Our pages (kuaizhao/templates), in Jinja2: see kuaizhao/jinja.py for why.
+        # Our pages (kuaizhao/web/templates), in Jinja2: see kuaizhao/web/jinja.py for why.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "web" / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "kuaizhao.jinja.environment",
-            "context_processors": ["kuaizhao.archive.context.site"],
+            "environment": "kuaizhao.web.jinja.environment",
+            "context_processors": ["kuaizhao.web.context.site"],
         },
     },
     {
@@ -222,7 +223,6 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Served straight from the package by whitenoise's finders: there is no collectstatic step, so no
 # STATIC_ROOT (whitenoise would warn about the missing directory).
 STATIC_ROOT = None

@@ -8,9 +8,9 @@ from .api.app import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("", include("kuaizhao.archive.urls")),
+    path("", include("kuaizhao.web.urls")),
 ]
 
-handler400 = "kuaizhao.archive.views.bad_request"
-handler404 = "kuaizhao.archive.views.not_found"
-handler500 = "kuaizhao.archive.views.server_error"
+handler400 = "kuaizhao.web.views.bad_request"
+handler404 = "kuaizhao.web.views.not_found"
+handler500 = "kuaizhao.web.views.server_error"

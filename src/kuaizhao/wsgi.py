@@ -7,6 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuaizhao.settings")
 application = get_wsgi_application()
 
-from .warm import warm  # noqa: E402 — needs the settings configured above
+from .web.warm import warm  # noqa: E402 — needs the settings configured above
 
 warm()

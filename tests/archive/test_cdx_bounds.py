@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuaizhao.archive.wayback import _timestamp_bound, timestamp14
+from kuaizhao.web.wayback import _timestamp_bound, timestamp14
 
 instants = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)).map(
     lambda d: d.replace(tzinfo=UTC)

@@ -5,26 +5,27 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kuaizhao.archive import categories, links
+from kuaizhao.archive import categories
+from kuaizhao.web import links
 from kuaizhao.archive.models import Category
 
 
 @pytest.mark.parametrize(("name", "args"), [
-    ("archive:home", ()),
-    ("archive:search", ()),
-    ("archive:snapshot", (7,)),
-    ("archive:snapshot", (123456789012,)),
-    ("archive:raw-source", (42,)),
-    ("archive:category", ("china",)),
-    ("archive:category", ("world-news",)),
+    ("web:home", ()),
+    ("web:search", ()),
+    ("web:snapshot", (7,)),
+    ("web:snapshot", (123456789012,)),
+    ("web:raw-source", (42,)),
+    ("web:category", ("china",)),
+    ("web:category", ("world-news",)),
 ])
 def test_path_equals_reverse(name, args):
     assert links.path(name, *args) == reverse(name, args=args)
 
 
 def test_path_reuses_the_pattern_for_other_arguments():
-    assert links.path("archive:snapshot", 1) == "/snapshot/1/"
-    assert links.path("archive:snapshot", 2) == "/snapshot/2/"
+    assert links.path("web:snapshot", 1) == "/snapshot/1/"
+    assert links.path("web:snapshot", 2) == "/snapshot/2/"
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Warming a server before it forks its workers (kuaizhao/warm.py)."""
+"""Warming a server before it forks its workers (kuaizhao/web/warm.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db import connections
 from django.template import engines
 
 from kuaizhao import fold
-from kuaizhao.warm import warm
+from kuaizhao.web.warm import warm
 
 
 def test_warm_compiles_every_page_template_and_opens_no_connection(settings):

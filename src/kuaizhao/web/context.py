@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import categories
+from ..archive import categories
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Capture, Category, Page, Snapshot, Source
+from ..archive.models import Capture, Category, Page, Snapshot, Source
 
 
 @admin.register(Category)

@@ -18,8 +18,8 @@ def warm() -> None:
     from django.template import engines
     from django.urls import get_resolver
 
-    from . import fold
-    from .search import tokenize
+    from .. import fold
+    from ..search import tokenize
 
     get_resolver().url_patterns  # noqa: B018 — evaluating it imports every view
     fold.tables()

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from ..archive.models import Category, Snapshot, Source
+from ..archive.warc import WarcPointer, WarcStore
 from ..extract.decode import decode
 from ..search import service as search_service
 from . import feeds, wayback
-from .models import Category, Snapshot, Source
-from .warc import WarcPointer, WarcStore
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
 # navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if items:
             sections.append((cat, items))
     latest = list(_listing()[:10])
-    return render(request, "archive/home.html", {
+    return render(request, "home.html", {
         "sections": sections, "latest": latest, "feeds": feeds.alternates("latest", "最新快照"),
     })
 
@@ -82,7 +82,7 @@ def _listing_page(request: HttpRequest, snapshots, context: dict, count_key: str
         return bad_request(request, message="页码应为数字。")
     except EmptyPage:
         raise Http404("没有这一页") from None
-    return render(request, "archive/category.html", {"page": page, **context})
+    return render(request, "category.html", {"page": page, **context})
 
 
 @require_safe
@@ -120,7 +120,7 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
                    .only("pk", "title", "captured_at"))
     phrases, related = search_service.related(snap)
     copies = _copies(snap, COPIES_SHOWN + 1)
-    response = render(request, "archive/snapshot.html", {
+    response = render(request, "snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
         "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN,
         "more": search_service.latest_in_category(snap), "related": related, "phrases": phrases,
@@ -153,7 +153,7 @@ def _stored(snap: Snapshot):
 def raw_capture(request: HttpRequest, pk: int) -> HttpResponse:
     snap = _public_snapshot(pk)
     stored = _stored(snap)
-    return render(request, "archive/raw.html", {"snap": snap, "capture": snap.capture, "stored": stored})
+    return render(request, "raw.html", {"snap": snap, "capture": snap.capture, "stored": stored})
 
 
 @require_safe
@@ -183,16 +183,16 @@ def raw_source(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "archive/about.html")
+    return render(request, "about.html")
 
 
 @require_safe
 def about_crawler(request: HttpRequest) -> HttpResponse:
-    return render(request, "archive/crawler.html", {"user_agent": settings.USER_AGENT})
+    return render(request, "crawler.html", {"user_agent": settings.USER_AGENT})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None, message: str = "") -> HttpResponse:
-    return render(request, "archive/error.html", {"status": 400, "title": "请求有误",
+    return render(request, "error.html", {"status": 400, "title": "请求有误",
                                                   "message": message or "请求的地址或参数有误。"}, status=400)
 
 
@@ -201,9 +201,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if detail.startswith("No ") or "matches the given query" in detail:
         detail = ""  # Django's internal wording is not for readers
     message = detail or "没有找到这个页面，快照可能已被删除。"
-    return render(request, "archive/error.html", {"status": 404, "title": "页面不存在", "message": message}, status=404)
+    return render(request, "error.html", {"status": 404, "title": "页面不存在", "message": message}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "archive/error.html", {"status": 500, "title": "服务器出错",
+    return render(request, "error.html", {"status": 500, "title": "服务器出错",
                                                   "message": "服务器暂时无法处理这个请求，请稍后再试。"}, status=500)

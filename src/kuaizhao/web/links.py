@@ -25,6 +25,6 @@ def _pattern(name: str, kinds: str) -> str:
 
 
 def path(name: str, *args: int | str) -> str:
-    """The path of a named URL pattern, e.g. path("archive:snapshot", 42) → "/snapshot/42/"."""
+    """The path of a named URL pattern, e.g. path("web:snapshot", 42) → "/snapshot/42/"."""
     kinds = "".join("i" if isinstance(a, int) else "s" for a in args)
     return _pattern(name, kinds).format(*(a if isinstance(a, int) else quote(a, safe="") for a in args))

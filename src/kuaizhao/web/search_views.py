@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ..archive.models import Snapshot
 from ..exceptions import QueryError, SearchUnavailable
-from ..jinja import iso_time, page_time
 from ..search import service
 from ..search.engine import MAX_PAGE, SORTS
 from . import feeds, links
-from .models import Snapshot
+from .jinja import iso_time, page_time
 
 UNAVAILABLE = "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。"
 
@@ -47,7 +47,7 @@ def _link(text: str, sort: str, page: int = 1) -> str:
         params["sort"] = sort
     if page > 1:
         params["page"] = str(page)
-    return links.path("archive:search") + "?" + urlencode(params)
+    return links.path("web:search") + "?" + urlencode(params)
 
 
 def _quoted(value: str) -> str:
@@ -74,7 +74,7 @@ def _rows(items: list[service.Item]) -> list[dict]:
     """Each result as the plain values its row shows (links, labels, times), so the template only
     places them (a row held some twenty lookups through snapshot objects)."""
     def href(snap: Snapshot) -> str:
-        return links.path("archive:snapshot", snap.pk)
+        return links.path("web:snapshot", snap.pk)
 
     rows = []
     for item in items:
@@ -97,18 +97,18 @@ def search(request: HttpRequest) -> HttpResponse:
         text, sort, page, per_page = _params(request)
     except _BadParameter as e:
         context["error"] = str(e)
-        return render(request, "archive/search.html", context, status=400)
+        return render(request, "search.html", context, status=400)
     context.update(q=text, sort=sort)
     if not text:
-        return render(request, "archive/search.html", context)
+        return render(request, "search.html", context)
     try:
         found = service.search(text, sort=sort, page=page, per_page=per_page)
     except QueryError as e:
         context["error"] = e.message
-        return render(request, "archive/search.html", context, status=400)
+        return render(request, "search.html", context, status=400)
     except SearchUnavailable:
         context["error"] = UNAVAILABLE
-        return render(request, "archive/search.html", context, status=503)
+        return render(request, "search.html", context, status=503)
     results = found.results
     context.update(
         found=found, results=results, rows=_rows(found.items),
@@ -120,4 +120,4 @@ def search(request: HttpRequest) -> HttpResponse:
         hint_parts=[{"s": h, "href": _link(h.query, sort)} for h in found.hints.parts],
         hint_instead=[{"s": h, "href": _link(h.query, sort)} for h in found.hints.instead],
     )
-    return render(request, "archive/search.html", context)
+    return render(request, "search.html", context)

@@ -26,9 +26,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
+from ..archive.models import Snapshot
+from ..archive.urlkeys import host_prefixes, urlkey
 from . import links
-from .models import Snapshot
-from .urlkeys import host_prefixes, urlkey
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 MATCH_TYPES = ("exact", "prefix", "host")
@@ -195,8 +195,8 @@ def _original(path_url: str, request: HttpRequest) -> str:
 
 def memento_links(request: HttpRequest, original: str) -> tuple[str, str]:
     """Absolute TimeMap and TimeGate URIs of an original URL."""
-    return (request.build_absolute_uri(links.path("archive:timemap", "") + original),
-            request.build_absolute_uri(links.path("archive:timegate", "") + original))
+    return (request.build_absolute_uri(links.path("web:timemap", "") + original),
+            request.build_absolute_uri(links.path("web:timegate", "") + original))
 
 
 def snapshot_headers(request: HttpRequest, response: HttpResponse, snap: Snapshot) -> HttpResponse:
@@ -228,7 +228,7 @@ def timemap(request: HttpRequest, url: str) -> HttpResponse:
     ]
     for i, s in enumerate(mementos):
         rel = " ".join([*(["first"] if i == 0 else []), *(["last"] if i == len(mementos) - 1 else []), "memento"])
-        uri = request.build_absolute_uri(links.path("archive:snapshot", s.pk))
+        uri = request.build_absolute_uri(links.path("web:snapshot", s.pk))
         lines.append(f'<{uri}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"')
     return HttpResponse(",\n".join(lines) + "\n", content_type=LINK_FORMAT)
 
@@ -254,7 +254,7 @@ def timegate(request: HttpRequest, url: str) -> HttpResponse:
             best = mementos[-1]
         else:
             best = min(mementos, key=lambda s: (abs((s.capture.fetched_at - wanted).total_seconds()), -s.pk))
-        response = HttpResponseRedirect(request.build_absolute_uri(links.path("archive:snapshot", best.pk)))
+        response = HttpResponseRedirect(request.build_absolute_uri(links.path("web:snapshot", best.pk)))
     timemap_uri, _ = memento_links(request, original)
     response["Vary"] = "accept-datetime"
     response["Link"] = f'<{original}>; rel="original", <{timemap_uri}>; rel="timemap"; type="{LINK_FORMAT}"'

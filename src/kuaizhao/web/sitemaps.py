@@ -13,8 +13,8 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from ..archive.models import Category, Snapshot, Source
 from . import links
-from .models import Category, Snapshot, Source
 
 
 class SnapshotSitemap(Sitemap):
@@ -25,7 +25,7 @@ class SnapshotSitemap(Sitemap):
         return Snapshot.objects.public().only("pk", "captured_at").order_by("pk")
 
     def location(self, item: Snapshot) -> str:
-        return links.path("archive:snapshot", item.pk)
+        return links.path("web:snapshot", item.pk)
 
     def lastmod(self, item: Snapshot):
         return item.captured_at
@@ -39,9 +39,9 @@ class ListingSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self) -> list[str]:
-        return [links.path("archive:home"), links.path("archive:about")] + [
-            links.path("archive:category", c.slug) for c in Category.objects.all()
-        ] + [links.path("archive:source", pk) for pk in Source.objects.values_list("pk", flat=True)]
+        return [links.path("web:home"), links.path("web:about")] + [
+            links.path("web:category", c.slug) for c in Category.objects.all()
+        ] + [links.path("web:source", pk) for pk in Source.objects.values_list("pk", flat=True)]
 
     def location(self, item: str) -> str:
         return item

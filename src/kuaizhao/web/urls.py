@@ -3,7 +3,7 @@ from django.urls import path
 
 from . import feeds, search_views, sitemaps, views, wayback
 
-app_name = "archive"
+app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("feed", feeds.LatestFeed(), name="latest-rss"),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("timegate/<path:url>", wayback.timegate, name="timegate"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index,
-         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "archive:sitemap-section"}, name="sitemap"),
+         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "web:sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
     path("about/", views.about, name="about"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),

@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .archive import links
+from . import links
 
 _FORMATS = {
     "year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S",

@@ -21,10 +21,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import feedgenerator
 from django.utils.html import escape
 
+from ..archive.models import Category, Snapshot, Source
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service as search_service
 from . import links
-from .models import Category, Snapshot, Source
 
 
 class _Rss(feedgenerator.Rss201rev2Feed):
@@ -68,10 +68,10 @@ class SnapshotFeed(Feed):
         return item.title
 
     def item_link(self, item: Snapshot) -> str:
-        return links.path("archive:snapshot", item.pk)
+        return links.path("web:snapshot", item.pk)
 
     def item_guid(self, item: Snapshot) -> str:
-        return settings.PUBLIC_URL + links.path("archive:snapshot", item.pk)
+        return settings.PUBLIC_URL + links.path("web:snapshot", item.pk)
 
     item_guid_is_permalink = True
 
@@ -109,7 +109,7 @@ class LatestFeed(SnapshotFeed):
         return f"{settings.SITE_NAME} · 最新快照"
 
     def link(self) -> str:
-        return links.path("archive:home")
+        return links.path("web:home")
 
     def description(self) -> str:
         return "最新存档的中文新闻快照"
@@ -126,7 +126,7 @@ class CategoryFeed(SnapshotFeed):
         return f"{settings.SITE_NAME} · {obj.name}"
 
     def link(self, obj: Category) -> str:
-        return links.path("archive:category", obj.slug)
+        return links.path("web:category", obj.slug)
 
     def description(self, obj: Category) -> str:
         return f"{obj.name}类新闻的最新快照"
@@ -143,7 +143,7 @@ class SourceFeed(SnapshotFeed):
         return f"{settings.SITE_NAME} · {obj.name}"
 
     def link(self, obj: Source) -> str:
-        return links.path("archive:source", obj.pk)
+        return links.path("web:source", obj.pk)
 
     def description(self, obj: Source) -> str:
         return f"{obj.name}（{obj.homepage}）的最新快照"
@@ -162,7 +162,7 @@ class SearchFeed(SnapshotFeed):
         return f"{settings.SITE_NAME} · 搜索：{obj}"
 
     def link(self, obj: str) -> str:
-        return links.path("archive:search") + "?" + _query_string(obj)
+        return links.path("web:search") + "?" + _query_string(obj)
 
     def description(self, obj: str) -> str:
         return f"包含“{obj}”的最新快照"
@@ -197,7 +197,7 @@ def alternates(kind: str, title: str, *args: int | str, query: str = "") -> list
     suffix = ("?" + _query_string(query)) if query else ""
     return [
         {"type": "application/rss+xml", "title": f"{title}（RSS）",
-         "href": links.path(f"archive:{kind}-rss", *args) + suffix},
+         "href": links.path(f"web:{kind}-rss", *args) + suffix},
         {"type": "application/atom+xml", "title": f"{title}（Atom）",
-         "href": links.path(f"archive:{kind}-atom", *args) + suffix},
+         "href": links.path(f"web:{kind}-atom", *args) + suffix},
     ]
