@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .site import SHANGHAI
 
+DEFAULT_PORT = 8101  # the first of the demo site's three ports
+
 
 @dataclass
 class DemoState:
@@ -24,14 +26,28 @@ class DemoState:
     port: int
 
     @classmethod
-    def load_or_create(cls, path: Path, articles: int, seed: int, port: int) -> tuple[DemoState, bool]:
+    def load_or_create(cls, path: Path, articles: int, seed: int, port: int | None) -> tuple[DemoState, bool]:
+        """The saved state (with `port` instead of the saved one, when given), or a new one; and
+        whether it is new. The size, seed and time anchor are kept: they make the site the same."""
         if path.exists():
             state = cls(**json.loads(path.read_text()))
+            if port is not None and port != state.port:
+                state.port = port
+                state.save(path)
             return state, False
-        state = cls(articles, seed, datetime.now(SHANGHAI).replace(second=0, microsecond=0).isoformat(), port)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(state), indent=2))
+        anchor = datetime.now(SHANGHAI).replace(second=0, microsecond=0).isoformat()
+        state = cls(articles, seed, anchor, port if port is not None else DEFAULT_PORT)
+        state.save(path)
         return state, True
+
+    @staticmethod
+    def saved_port(path: Path) -> int | None:
+        """The port the saved demo site used (None: no saved site)."""
+        return int(json.loads(path.read_text())["port"]) if path.exists() else None
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2))
 
     def urls(self, host: str = "127.0.0.1") -> dict[str, str]:
         from .outlets import OUTLET_CLASSES
@@ -51,8 +67,8 @@ class DemoSiteProcess:
         urls = self.state.urls()
         busy = [u for u in urls.values() if _listening(u)]
         if busy:
-            raise RuntimeError(f"port in use: {', '.join(busy)} "
-                               "(another demo site running? stop it or use --site-port)")
+            raise RuntimeError(f"port in use: {', '.join(busy)} (another demo site running? stop it, or "
+                               f"start this one elsewhere: kuaizhao demo --site-port {self.state.port + 100})")
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             self.proc = subprocess.Popen(

@@ -1,5 +1,5 @@
 """`kuaizhao warc export|import`: the command side (progress, summaries); the work is in
-export.py and importer.py."""
+transfer/export.py and transfer/importer.py."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+
+from .startup import django_setup
 
 
 @click.group()
@@ -35,14 +37,12 @@ def _since(value: str | None) -> datetime | None:
 @click.option("--since", default=None, help="Only captures fetched at or after this date/time (ISO 8601).")
 def export_command(out: Path, source: str | None, since: str | None) -> None:
     """Write the archive's captures (one per public snapshot) as WARC 1.1 files."""
-    from ..cli import _django
-
-    _django()
+    django_setup(reading=True)
     from django.conf import settings
 
     from ..archive.models import Snapshot, Source
     from ..archive.warc import WarcStore
-    from .export import export
+    from ..transfer.export import export
 
     when = _since(since)
     if source and not Source.objects.filter(name=source).exists():
@@ -70,13 +70,11 @@ def export_command(out: Path, source: str | None, since: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(files: tuple[Path, ...]) -> None:
     """Import WARC files (.warc or .warc.gz): each HTML response becomes a capture and a snapshot."""
-    from ..cli import _django
-
-    _django()
+    django_setup(reading=True)
     from django.conf import settings
 
     from ..archive.warc import WarcStore
-    from .importer import ImportSummary, import_files
+    from ..transfer.importer import ImportSummary, import_files
 
     started = time.monotonic()
 

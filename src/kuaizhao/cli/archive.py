@@ -1,0 +1,110 @@
+"""`kuaizhao status`, `kuaizhao stories` and `kuaizhao takedown`: what the archive holds, and the
+operators' changes to it (through the services, as the admin makes them)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .startup import django_setup, pad, progress
+
+
+@click.command()
+def status() -> None:
+    """What the archive holds: snapshots, pages by status, captures by outcome, per source."""
+    django_setup(reading=True)
+    from django.db.models import Count, Max
+    from django.utils import timezone
+
+    from ..archive.models import Capture, Page, Snapshot, Source
+    from ..search import sync
+
+    click.echo(f"snapshots: {Snapshot.objects.count()} ({Snapshot.objects.public().count()} public)")
+    by_status = dict(Page.objects.values_list("status").annotate(n=Count("pk")))
+    click.echo("pages: " + (", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"))
+    by_outcome = dict(Capture.objects.values_list("outcome").annotate(n=Count("pk")))
+    click.echo("captures: " + (", ".join(f"{k} {v}" for k, v in sorted(by_outcome.items())) or "none"))
+    unassigned = Snapshot.objects.filter(story__isnull=True).count()
+    click.echo(f"stories: {story_counts()}"
+               + (f"; {unassigned} snapshots not grouped yet (`kuaizhao stories`)" if unassigned else ""))
+    for source in Source.objects.annotate(pages=Count("page", distinct=True), last=Max("page__last_fetched")):
+        when = timezone.localtime(source.last).strftime("%Y-%m-%d %H:%M") if source.last else "never"
+        click.echo(f"  {pad(source.name, 14)} {source.pages:>7} pages, last fetch {when}")
+    index = sync.status()
+    if index.generation is None:
+        click.echo(f"search index: none ({index.problem})")
+    else:
+        behind = f", {index.pending} changes pending" if index.pending else ""
+        click.echo(f"search index: {index.documents} of {index.indexable} searchable snapshots{behind}, "
+                   f"{index.size_bytes / 1e6:.1f} MB ({index.generation})")
+
+
+def story_counts() -> str:
+    from django.db.models import Count
+
+    from ..archive.models import Story
+
+    stories = Story.objects.count()
+    shared = Story.objects.annotate(pages=Count("snapshots__page", distinct=True)).filter(pages__gt=1).count()
+    return f"{stories} stories, {shared} of them on more than one page"
+
+
+def cluster(quiet_when_none: bool = True) -> None:
+    """Group the snapshots without a story, with a progress bar (`kuaizhao demo` does it too)."""
+    from ..archive import services
+    from ..archive.models import Snapshot
+
+    if quiet_when_none and not Snapshot.objects.filter(story__isnull=True).exists():
+        return
+    started = time.perf_counter()
+    with progress("finding stories") as report:
+        done = services.cluster_unassigned(progress=report)
+    seconds = time.perf_counter() - started
+    rate = f" in {seconds:.1f} s ({done / seconds:,.0f}/s)" if done else ""
+    click.echo(f"assigned a story to {done} snapshots{rate}; {story_counts()}")
+
+
+@click.command()
+def stories() -> None:
+    """Group snapshots stored before stories existed into stories (reprints and copies); new ones
+    are grouped as they are crawled. Search picks the groups up without a rebuild."""
+    django_setup(reading=True)
+    cluster(quiet_when_none=False)
+    from ..search import sync
+
+    sync.apply_pending(wait=30.0)
+
+
+@click.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--restore", is_flag=True, help="Show the snapshots again instead.")
+def takedown(targets: tuple[str, ...], restore: bool) -> None:
+    """Take snapshots down: hidden from every page, feed, search result, sitemap and API answer,
+    kept for the record. TARGETS are snapshot ids or original URLs (every version of that page)."""
+    django_setup(reading=True)
+    from ..archive import services
+    from ..archive.models import Snapshot
+    from ..archive.urlkeys import urlkey
+    from ..search import sync
+
+    ids: list[int] = []
+    unknown = []
+    for target in targets:
+        if target.isdigit():
+            found = list(Snapshot.objects.filter(pk=int(target)).values_list("pk", flat=True))
+        else:  # matched as CDX and Memento match: scheme, www., case and query order do not matter
+            found = list(Snapshot.objects.filter(page__urlkey=urlkey(target)).values_list("pk", flat=True))
+        ids += found
+        if not found:
+            unknown.append(target)
+    if unknown:
+        raise click.ClickException(f"no snapshot {', '.join(unknown)} (give snapshot ids or archived URLs); "
+                                   "nothing was changed")
+    changed = services.restore(ids) if restore else services.take_down(ids)
+    sync.catch_up(wait=10.0)
+    verb = "restored" if restore else "taken down"
+    click.echo(f"{verb}: {len(changed)} snapshot(s)" + (f" ({', '.join(map(str, changed))})" if changed else "")
+               + (f"; {len(ids) - len(changed)} already were" if len(ids) > len(changed) else ""))
+    for snap in Snapshot.objects.filter(pk__in=changed).select_related("page").order_by("pk"):
+        click.echo(f"  {snap.pk:>6}  {snap.title}  {snap.page.url}")

@@ -1,0 +1,62 @@
+"""`kuaizhao extract`: the article of a saved page, or the scores of a gold directory."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("file", type=click.File("rb"), required=False)
+@click.option("--url", default="http://example.invalid/", help="The page's URL (dates and categories in it count).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--captured", default=None, help="Capture time (ISO 8601) for relative times like 3分钟前; default now.")
+@click.option("--charset", default=None, help="Decode with this charset instead of detecting it.")
+@click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Score a gold directory (gold.jsonl + pages/<id>.html) instead of extracting one page.")
+def extract(file: click.utils.LazyFile | None, url: str, as_json: bool, captured: str | None, charset: str | None,
+            eval_dir: Path | None) -> None:
+    """Extract the article from a saved page (FILE, or - for standard input), or score a gold set."""
+    from ..extract import SiteRules
+    from ..extract import extract as run
+
+    if eval_dir is not None:
+        from ..evaluate import evaluate
+
+        try:
+            report = evaluate(eval_dir)
+        except (FileNotFoundError, KeyError, ValueError) as exc:
+            raise click.ClickException(f"cannot evaluate {eval_dir}: {exc}") from None
+        if as_json:
+            click.echo(json.dumps({**report.figures(), "pages": report.pages, "no_article": report.none}))
+        else:
+            click.echo(f"{eval_dir}: {report.line()}")
+            if report.none:
+                click.echo(f"  no article found on: {', '.join(report.none)}")
+        return
+    if file is None:
+        raise click.UsageError("give a FILE (or - for standard input), or --eval DIR")
+    body = file.read()
+    when = datetime.fromisoformat(captured) if captured else datetime.now(UTC)
+    if when.tzinfo is None:
+        raise click.BadParameter("give the capture time with its offset, e.g. 2026-11-24T08:00:00+08:00",
+                                 param_hint="--captured")
+    article = run(body, url, {}, captured=when, rules=SiteRules(encoding=charset))
+    if article is None:
+        if as_json:
+            click.echo("null")
+        raise click.ClickException("no article found on this page (index page, error page or too little text)")
+    if as_json:
+        click.echo(json.dumps(article.as_dict(), ensure_ascii=False, indent=2))
+        return
+    d = article.as_dict()
+    for key in ("title", "published", "time_source", "updated", "source", "reposted_from", "original_title",
+                "author", "editor", "category", "charset"):
+        value = d[key]
+        if value not in (None, [], ""):
+            click.echo(f"{key + ':':<16}{'、'.join(value) if isinstance(value, list) else value}")
+    click.echo()
+    click.echo(article.text)
