@@ -61,8 +61,8 @@ import tantivy  # noqa: E402
 
 from kuaizhao import fold  # noqa: E402
 from kuaizhao.search import index as ix  # noqa: E402
-from kuaizhao.search import query as q  # noqa: E402
-from kuaizhao.search import tokenize  # noqa: E402
+from kuaizhao.search import parse as q  # noqa: E402
+from kuaizhao.search import schema, tokenize  # noqa: E402
 from kuaizhao.search.engine import Engine  # noqa: E402
 
 CLASSES = ("common", "rare", "two", "phrase", "category", "time")
@@ -85,13 +85,13 @@ def load(path: Path, limit: int | None) -> list[dict]:
     return docs
 
 
-def index_docs(records: list[dict]) -> list[ix.IndexDoc]:
+def index_docs(records: list[dict]) -> list[schema.IndexDoc]:
     out = []
     for i, r in enumerate(records, start=1):
         p = r["published"]
         when = datetime.fromisoformat(p if "T" in p else p + "T00:00:00+08:00")
         host = (urlsplit(r["url"]).hostname or "") if r.get("url") else ""
-        out.append(ix.IndexDoc(i, r["title"], r["text"], when, when, r["category"] or "", r["source"], host))
+        out.append(schema.IndexDoc(i, r["title"], r["text"], when, when, r["category"] or "", r["source"], host))
     return out
 
 
@@ -102,7 +102,7 @@ def dir_size(path: Path) -> int:
 # --- Kuaizhao -------------------------------------------------------------------------------------
 
 
-def build_kuaizhao(docs: list[ix.IndexDoc], where: Path) -> tuple[Engine, float, int]:
+def build_kuaizhao(docs: list[schema.IndexDoc], where: Path) -> tuple[Engine, float, int]:
     home = ix.IndexHome(where)
     fold.tables()  # built once per process, not per document
     started = time.perf_counter()
@@ -118,7 +118,7 @@ def build_kuaizhao(docs: list[ix.IndexDoc], where: Path) -> tuple[Engine, float,
 # --- SQLite FTS5 ----------------------------------------------------------------------------------
 
 
-def _fts_rows(batch: list[ix.IndexDoc]) -> list[tuple]:
+def _fts_rows(batch: list[schema.IndexDoc]) -> list[tuple]:
     return [
         (d.id, " ".join(rjieba.cut_for_search(d.title)), " ".join(rjieba.cut_for_search(d.text)),
          d.category, int(d.time.timestamp()))
@@ -126,7 +126,7 @@ def _fts_rows(batch: list[ix.IndexDoc]) -> list[tuple]:
     ]
 
 
-def build_fts5(docs: list[ix.IndexDoc], path: Path) -> tuple[sqlite3.Connection, float, int]:
+def build_fts5(docs: list[schema.IndexDoc], path: Path) -> tuple[sqlite3.Connection, float, int]:
     db = sqlite3.connect(path, check_same_thread=False)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
@@ -255,7 +255,7 @@ def measure(run: Callable[[str, dict], list[int]], sets: dict[str, list[dict]], 
     return out
 
 
-def rjieba_floor(docs: list[ix.IndexDoc]) -> float:
+def rjieba_floor(docs: list[schema.IndexDoc]) -> float:
     """MB/s of rjieba search-mode segmentation alone on one thread (a floor under any word index)."""
     texts = [d.text for d in docs[:20000]]
     size = sum(len(t.encode()) for t in texts)
@@ -265,7 +265,7 @@ def rjieba_floor(docs: list[ix.IndexDoc]) -> float:
     return size / (time.perf_counter() - started) / 1e6
 
 
-def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int, tantivy.Index]:
+def bigram_floor(docs: list[schema.IndexDoc], where: Path) -> tuple[float, int, tantivy.Index]:
     """docs/s of tantivy indexing the positional bigram stream alone, on two threads, the bytes
     of that index, and the index (the exact-match comparison below queries it).
 
@@ -281,9 +281,9 @@ def bigram_floor(docs: list[ix.IndexDoc], where: Path) -> tuple[float, int, tant
 def _index_stream(streams: list[str], where: Path) -> tuple[float, int, tantivy.Index]:
     """Index whitespace-separated token streams into one positional field `f` on two threads."""
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("f", tokenizer_name=ix.WHITESPACE, index_option="position")
+    builder.add_text_field("f", tokenizer_name=schema.WHITESPACE, index_option="position")
     index = tantivy.Index(builder.build(), path=str(where), reuse=False)
-    ix._register(index)
+    schema.register(index)
     built = []
     for stream in streams:
         doc = tantivy.Document()

@@ -11,8 +11,9 @@ import pytest
 
 from kuaizhao.demo.grammar import make_story
 from kuaizhao.search.engine import Engine
-from kuaizhao.search.index import IndexDoc, IndexHome, Writer, bulk_add
-from kuaizhao.search.query import CHINA
+from kuaizhao.search.index import IndexHome, Writer, bulk_add
+from kuaizhao.search.parse import CHINA
+from kuaizhao.search.schema import IndexDoc
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=CHINA)
 CATEGORIES = ["国内", "国际", "财经", "科技", "体育", "娱乐"]

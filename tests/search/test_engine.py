@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from kuaizhao import fold
 from kuaizhao.search import engine as engine_module
 from kuaizhao.search.engine import Engine
-from kuaizhao.search.index import IndexDoc
-from kuaizhao.search.query import parse
+from kuaizhao.search.parse import parse
+from kuaizhao.search.schema import IndexDoc
 
 from ..conftest import shared_data
 from .conftest import load_sample, make_engine

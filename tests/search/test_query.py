@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from kuaizhao.exceptions import QueryError
-from kuaizhao.search.query import CHINA, AnyOf, Filter, Phrase, Words, parse
+from kuaizhao.search.parse import CHINA, parse
+from kuaizhao.search.query import AnyOf, Filter, Phrase, Words
 
 CATEGORIES = {"国内": "国内", "china": "国内", "国际": "国际", "world": "国际"}
 

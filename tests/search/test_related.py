@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kuaizhao.search.index import IndexDoc
 from kuaizhao.search.related import KeyPhrase, key_phrases, related_ids
+from kuaizhao.search.schema import IndexDoc
 
 from .conftest import make_engine
 

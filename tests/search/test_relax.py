@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from kuaizhao.search import query as q
-from kuaizhao.search.index import IndexDoc
+from kuaizhao.search import parse as p
+from kuaizhao.search.query import Query
 from kuaizhao.search.relax import Hints, edited, hints
+from kuaizhao.search.schema import IndexDoc
 
 from .conftest import T0, make_engine
 
@@ -28,8 +29,8 @@ def eng(tmp_path_factory):
     return make_engine(tmp_path_factory.mktemp("relax"), docs)
 
 
-def parse(text: str) -> q.Query:
-    return q.parse(text, CATEGORIES)
+def parse(text: str) -> Query:
+    return p.parse(text, CATEGORIES)
 
 
 def run(eng, text: str) -> Hints:

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from kuaizhao.archive import categories
-from kuaizhao.web import links
 from kuaizhao.archive.models import Category
+from kuaizhao.web import links
 
 
 @pytest.mark.parametrize(("name", "args"), [

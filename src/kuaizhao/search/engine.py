@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 
 import tantivy
 
+from .compile import compile_query
 from .index import CURRENT_FILE, META_FILE, Generation, IndexHome, count_of, u64
-from .query import Query, compile_query
+from .query import Query
 
 SORTS = ("relevance", "time")
 MAX_PAGE = 50  # deeper than this nobody reads; it also bounds the collapsing work

@@ -1,4 +1,4 @@
-"""The search index: tantivy, derived from the database, kept in generations under one directory.
+"""The search index on disk: tantivy, derived from the database, kept in generations under one directory.
 
     <index dir>/
       CURRENT                 the name of the live generation; replaced atomically (os.replace)
@@ -7,24 +7,7 @@
 
 A rebuild writes a new generation beside the live one and then swaps CURRENT, so search keeps
 answering from the old generation during a rebuild and a crash mid-rebuild leaves it untouched.
-
-Fields (see tokenize.py for the two token streams):
-
-    id              u64, the Snapshot primary key (fast, indexed: hits and deletions)
-    words           body words, frequencies only: BM25 ranking
-    title_words     title words, frequencies only: BM25 ranking with a boost
-    bigrams         title then body, positions: exact substring matching
-    title_bigrams   title, positions: `title:` matching
-    time            i64 seconds, the published time (capture time when unknown): sort, after/before
-    captured        i64 seconds, capture time
-    month           u64 yyyymm of `time` in Asia/Shanghai: the month facet
-    category        category name (raw, fast): filter and facet
-    source          the outlet credited (来源), else the site's name (raw, fast): facet
-    source_key      the same, folded: the `source:` filter
-    host            the page's host (raw, fast)
-    site            the host and each parent domain: the `site:` filter
-    story           u64 story key: the Story id (reprint clusters, archive/stories.py); the body's
-                    content key for snapshots not clustered yet, so exact copies still collapse
+What a document holds is schema.py's.
 """
 
 from __future__ import annotations
@@ -40,18 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import tantivy
 
 from .. import fold
 from ..exceptions import KuaizhaoError, SearchUnavailable
-from . import tokenize
+from .schema import SCHEMA_VERSION, IndexDoc, build_schema, documents, register
 
-# 2: content keys hash the word characters as UTF-32 (story keys of version 1 differ).
-SCHEMA_VERSION = 2
-CHINA = ZoneInfo("Asia/Shanghai")
-WHITESPACE = "kz_whitespace"
 META_FILE = "kuaizhao.json"
 CURRENT_FILE = "CURRENT"
 
@@ -63,91 +41,6 @@ class IndexMissing(SearchUnavailable):
 class IndexOutdated(SearchUnavailable):
     """The index was built by another schema or other fold tables; `kuaizhao reindex` rebuilds it."""
 
-
-@dataclass(frozen=True)
-class IndexDoc:
-    """What the index keeps of one snapshot."""
-
-    id: int
-    title: str
-    text: str
-    time: datetime  # published, else capture time (aware)
-    captured: datetime
-    category: str = ""
-    source: str = ""
-    host: str = ""
-    story: int | None = None  # the Story id; None (not clustered yet): the body's content key
-
-
-def build_schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("id", indexed=True, fast=True)
-    sb.add_text_field("words", tokenizer_name=WHITESPACE, index_option="freq")
-    sb.add_text_field("title_words", tokenizer_name=WHITESPACE, index_option="freq")
-    sb.add_text_field("bigrams", tokenizer_name=WHITESPACE, index_option="position")
-    sb.add_text_field("title_bigrams", tokenizer_name=WHITESPACE, index_option="position")
-    sb.add_integer_field("time", indexed=True, fast=True)
-    sb.add_integer_field("captured", fast=True)
-    sb.add_unsigned_field("month", indexed=True, fast=True)
-    for name in ("category", "source", "host"):
-        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
-    for name in ("source_key", "site"):
-        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    sb.add_unsigned_field("story", indexed=True, fast=True)
-    return sb.build()
-
-
-def story_key(story_id: int | None, text: str) -> int:
-    """The index's story value of a snapshot: its Story id, or for one not clustered yet its body's
-    content key (copies with the same words still collapse)."""
-    return story_id if story_id is not None else fold.content_key(fold.fold(text))
-
-
-def site_values(host: str) -> list[str]:
-    """news.sina.com.cn → news.sina.com.cn, sina.com.cn, com.cn (`site:` matches any suffix)."""
-    parts = host.lower().strip(".").split(".")
-    return [".".join(parts[i:]) for i in range(len(parts) - 1)] or [host.lower()]
-
-
-def _register(index: tantivy.Index) -> None:
-    index.register_tokenizer(WHITESPACE, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-
-
-def _seconds(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def _document(doc: IndexDoc, title: tokenize.Analysed, body: tokenize.Analysed) -> tantivy.Document:
-    d = tantivy.Document()
-    d.add_unsigned("id", doc.id)
-    d.add_text("words", body.words)
-    d.add_text("title_words", title.words)
-    # The title's last character is a lone token (a run ends there), so no phrase spans the join.
-    d.add_text("bigrams", title.bigrams + " " + body.bigrams)
-    d.add_text("title_bigrams", title.bigrams)
-    d.add_integer("time", _seconds(doc.time))
-    d.add_integer("captured", _seconds(doc.captured))
-    local = doc.time.astimezone(CHINA)
-    d.add_unsigned("month", local.year * 100 + local.month)
-    # Empty values are left out, so that facets never show an empty bucket.
-    if doc.category:
-        d.add_text("category", doc.category)
-    if doc.source:
-        d.add_text("source", doc.source)
-        d.add_text("source_key", fold.fold(doc.source))
-    if doc.host:
-        d.add_text("host", doc.host)
-    for value in site_values(doc.host) if doc.host else []:
-        d.add_text("site", value)
-    d.add_unsigned("story", body.key if doc.story is None else doc.story)
-    return d
-
-
-def documents(docs: Sequence[IndexDoc]) -> list[tantivy.Document]:
-    """Analyse a batch (one numpy pass, one rjieba call) and build its tantivy documents."""
-    analysed = tokenize.analyse_batch([d.title for d in docs] + [d.text for d in docs])
-    n = len(docs)
-    return [_document(doc, analysed[i], analysed[n + i]) for i, doc in enumerate(docs)]
 
 
 # --- generations --------------------------------------------------------------------------------
@@ -212,7 +105,7 @@ class IndexHome:
             raise IndexOutdated(
                 f"the search index in {path} was built by another version of Kuaizhao; run `kuaizhao reindex`"
             )
-        _register(generation.index)
+        register(generation.index)
         return generation
 
     def create(self) -> Generation:
@@ -222,7 +115,7 @@ class IndexHome:
         path = self.path / f"gen-{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
         index = tantivy.Index(build_schema(), path=str(path), reuse=False)
-        _register(index)
+        register(index)
         generation = Generation(path, index)
         generation.write_meta(schema=SCHEMA_VERSION, fold=fold.tables().digest, applied_change=0)
         return generation
@@ -375,3 +268,4 @@ def batched(items: Iterable[IndexDoc], size: int) -> Iterator[list[IndexDoc]]:
             batch = []
     if batch:
         yield batch
+

@@ -25,8 +25,9 @@ import tantivy
 
 from .. import fold
 from . import tokenize
+from .compile import substring_query
 from .index import count_of, u64
-from .query import STOPWORDS, substring_query
+from .parse import STOPWORDS
 
 MAX_SHARE = 0.2  # a word in more than this share of documents says nothing about the topic…
 MIN_CEILING = 50  # …unless the archive is so small that every topic is in a large share of it

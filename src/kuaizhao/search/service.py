@@ -15,11 +15,12 @@ from django.utils.timezone import localtime
 from ..archive import categories
 from ..archive.models import Snapshot
 from ..exceptions import SearchUnavailable
-from . import query as q
+from . import parse as parsing
 from . import related as rel
 from . import relax, snippets
 from .engine import Engine, Results
-from .index import story_key
+from .query import Query
+from .schema import story_key
 from .sync import home
 
 _engine: Engine | None = None
@@ -43,8 +44,8 @@ def category_aliases() -> dict[str, str]:
     return out
 
 
-def parse(text: str) -> q.Query:
-    return q.parse(text, category_aliases())
+def parse(text: str) -> Query:
+    return parsing.parse(text, category_aliases())
 
 
 @dataclass

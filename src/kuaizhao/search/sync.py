@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from ..archive.models import IndexChange, Snapshot
 from ..exceptions import KuaizhaoError
-from .index import Generation, IndexDoc, IndexHome, IndexMissing, IndexOutdated, Writer, WriterBusy, batched, bulk_add
+from .index import Generation, IndexHome, IndexMissing, IndexOutdated, Writer, WriterBusy, batched, bulk_add
+from .schema import IndexDoc
 
 log = logging.getLogger(__name__)
 
