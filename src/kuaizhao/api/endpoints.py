@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.timezone import is_aware, make_aware
 from ninja import Path, Query, Router
 
@@ -19,7 +20,6 @@ from ..archive.urlkeys import urlkey
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
 from ..search.engine import MAX_PAGE
-from ..web import links
 from . import cursor, ratelimit
 from .problems import COMMON, Problem, ProblemError
 from .schemas import (
@@ -49,7 +49,7 @@ def _abs(request: HttpRequest, path: str) -> str:
 
 def _summary(request: HttpRequest, s: Snapshot) -> dict:
     return {
-        "id": s.pk, "url": _abs(request, links.path("web:snapshot", s.pk)), "original_url": s.page.url,
+        "id": s.pk, "url": _abs(request, reverse("web:snapshot", args=[s.pk])), "original_url": s.page.url,
         "title": s.title, "lead": s.lead_line, "published": s.published_at, "captured": s.captured_at,
         "site": s.site_label, "source_name": s.source_name or None,
         "category": s.category.name if s.category_id else None,
@@ -125,7 +125,7 @@ def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX
         "text": s.text, "html": s.html, "authors": list(s.authors or []), "editor": s.editor,
         "reposted_from": s.reposted_from, "original_title": s.original_title, "published_raw": s.published_raw,
         "published_precision": s.published_precision, "updated": s.updated_at, "content_hash": s.content_hash,
-        "page": s.page_id, "raw_url": _abs(request, links.path("web:raw", s.pk)),
+        "page": s.page_id, "raw_url": _abs(request, reverse("web:raw", args=[s.pk])),
         "capture": _capture(s.capture, {s.capture_id: s.pk}), "versions": versions,
     }
 
@@ -207,8 +207,8 @@ def get_page(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)) ->
 
 @router.get("/categories", response={200: list[CategoryOut]}, tags=["categories"], summary="Categories")
 def list_categories(request: HttpRequest) -> list[dict]:
-    return [{"slug": c.slug, "name": c.name, "url": _abs(request, links.path("web:category", c.slug)),
-             "feed": _abs(request, links.path("web:category-rss", c.slug))} for c in Category.objects.all()]
+    return [{"slug": c.slug, "name": c.name, "url": _abs(request, reverse("web:category", args=[c.slug])),
+             "feed": _abs(request, reverse("web:category-rss", args=[c.slug]))} for c in Category.objects.all()]
 
 
 @router.get("/sources", response={200: list[SourceOut]}, tags=["sources"], summary="Configured news sources")
@@ -216,8 +216,8 @@ def list_sources(request: HttpRequest) -> list[dict]:
     counts = dict(Snapshot.objects.public().current().values("source_id").annotate(n=Count("pk"))
                   .values_list("source_id", "n"))
     return [{"id": s.pk, "name": s.name, "homepage": s.homepage, "snapshots": counts.get(s.pk, 0),
-             "url": _abs(request, links.path("web:source", s.pk)),
-             "feed": _abs(request, links.path("web:source-rss", s.pk))} for s in Source.objects.order_by("name")]
+             "url": _abs(request, reverse("web:source", args=[s.pk])),
+             "feed": _abs(request, reverse("web:source-rss", args=[s.pk]))} for s in Source.objects.order_by("name")]
 
 
 # --- search -----------------------------------------------------------------------------------------

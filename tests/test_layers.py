@@ -1,0 +1,62 @@
+"""The layers of src/kuaizhao, read from the code: an import goes down, never up, and no two
+folders of one layer import each other (DESIGN.md, "Layout")."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "kuaizhao"
+
+# Lowest first. A top-level name is a folder (package) or a module of kuaizhao/.
+LAYERS = [
+    {"exceptions", "settings", "fold"},  # leaves: need nothing of Kuaizhao
+    {"extract"},  # pure: bytes + url + headers -> Article
+    {"sources", "evaluate"},  # sources.toml; scoring extraction against gold
+    {"archive"},  # models, the gate, the services, ingest, WARC
+    {"search"},  # the index, the query language, the engine
+    {"crawl", "web", "api", "transfer", "demo"},  # what uses archive and search; siblings
+    {"urls", "wsgi"},  # the site's URL root and WSGI application: web and api together
+    {"serve"},  # gunicorn around the WSGI application
+    {"cli"},  # the `kuaizhao` command
+    {"__main__"},  # `python -m kuaizhao`
+]
+LAYER = {name: n for n, names in enumerate(LAYERS) for name in names}
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level kuaizhao names a module imports (relative imports resolved)."""
+    module = path.relative_to(SRC.parent).with_suffix("").parts
+    package = module if path.name == "__init__.py" else module[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package[: len(package) - (node.level - 1)]) + ([node.module] if node.module else [])
+                names = [base + [alias.name] for alias in node.names] if len(base) == 1 else [base]
+            else:
+                names = [(node.module or "").split(".")]
+        elif isinstance(node, ast.Import):
+            names = [alias.name.split(".") for alias in node.names]
+        else:
+            continue
+        found.update(parts[1] for parts in names if len(parts) > 1 and parts[0] == "kuaizhao")
+    return found
+
+
+def test_every_import_goes_down_a_layer():
+    wrong = []
+    tops = {p.stem for p in SRC.glob("*.py") if p.name != "__init__.py"}
+    tops |= {p.name for p in SRC.iterdir() if (p / "__init__.py").exists()}
+    assert not tops - set(LAYER), f"place these in LAYERS: {sorted(tops - set(LAYER))}"
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        rel = path.relative_to(SRC)
+        own = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+        for target in _imports(path):
+            if target == own or target not in LAYER:
+                continue
+            if LAYER[target] >= LAYER[own]:
+                wrong.append(f"{rel}: imports kuaizhao.{target} (layer {LAYER[target]} ≥ its own {LAYER[own]})")
+    assert not wrong, "imports that do not go down:\n" + "\n".join(wrong)
