@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kuaizhao import fold
+from kuaizhao.search import counting
 from kuaizhao.search import engine as engine_module
 from kuaizhao.search.engine import Engine
 from kuaizhao.search.parse import parse
-from kuaizhao.search.schema import IndexDoc
+from kuaizhao.search.schema import IndexDoc, story_key
 
 from ..conftest import shared_data
 from .conftest import load_sample, make_engine
@@ -142,7 +143,7 @@ def test_reprints_collapse_to_one_hit_with_a_count(engine, corpus_docs):
     assert copies <= {h.id for h in flat.hits}
     shown = [h for h in collapsed.hits if h.id in copies]
     assert len(shown) == 1 and shown[0].reprints == 2
-    assert collapsed.total == flat.total  # the count is of documents
+    assert collapsed.total == flat.total - 2 == len(collapsed.hits)  # the count is of stories, as listed
     # The story's copies oldest first; and its first matching copies, unless the hit is the first.
     assert shown[0].copies == (original.id, 1000, 1001)
     assert shown[0].firsts == (() if shown[0].id == original.id else (original.id, 1000, 1001))
@@ -169,15 +170,49 @@ def test_facets_count_the_whole_result(engine, corpus_docs):
     assert sum(months.values()) == len(mine) and all(len(m) == 7 for m in months)
 
 
-@pytest.mark.parametrize("text", ["site:news.cn", '"国际"', "国际 OR 财经 -site:news.cn", "category:体育"])
+def stories_of(docs: list[IndexDoc], ids: set[int]) -> set[int]:
+    return {story_key(d.story, d.text) for d in docs if d.id in ids}
+
+
+@pytest.mark.parametrize("text", ["site:news.cn", '"国际"', "国际 OR 财经 -site:news.cn", "category:体育",
+                                  '"转载" OR 国际'])
 @pytest.mark.parametrize("sort", ["relevance", "time"])
-def test_the_total_is_the_number_of_matching_documents_with_or_without_facets(engine, corpus_docs, text, sort):
-    # Every way of counting agrees with the matches themselves, whatever the order or the facets.
-    expected = len(matching(engine, text))
+def test_the_total_is_the_number_of_matching_stories_with_or_without_facets(engine, corpus_docs, text, sort):
+    # Every way of counting agrees with the matches themselves, whatever the order or the facets:
+    # a story (an article and its reprints) counts once, as the list shows it once.
+    expected = len(stories_of(corpus_docs, matching(engine, text)))
     assert expected > 0
     assert engine.search(parse(text), sort=sort).total == expected
     assert engine.search(parse(text), sort=sort, facets=False).total == expected
     assert engine.count(parse(text)) == expected
+    assert engine.search(parse(text), sort=sort, collapse=False).total == len(matching(engine, text))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "time"])
+def test_the_total_is_what_the_pages_list(engine, sort):
+    query = parse('"转载" OR 国际')  # reprints (three stories, three copies each) among other stories
+    first = engine.search(query, sort=sort, per_page=7)
+    listed, page = [], 1
+    while True:
+        results = engine.search(query, sort=sort, page=page, per_page=7)
+        listed += results.hits
+        if not results.has_next:
+            break
+        page += 1
+    assert any(h.reprints for h in listed)
+    assert first.total == len(listed) == len({h.story for h in listed})
+    facets = dict(first.facets["category"])
+    assert sum(facets.values()) == first.total, "each story in one category: the facets add up to the total"
+
+
+def test_large_results_are_estimated_and_say_so(engine, corpus_docs, monkeypatch):
+    text = '"转载" OR 国际 OR 国内 OR 财经'
+    exact = engine.search(parse(text))
+    monkeypatch.setattr(counting, "EXACT_LIMIT", 2)
+    estimated = engine.search(parse(text))
+    assert exact.exact and not estimated.exact
+    assert abs(estimated.total - exact.total) <= max(2, exact.total * 0.05)
+    assert estimated.facets.keys() == exact.facets.keys()
 
 
 def test_pages_do_not_repeat(engine):

@@ -15,7 +15,7 @@ from kuaizhao.archive import fingerprints
 from kuaizhao.archive.models import Page, Snapshot, StoryBucket
 from kuaizhao.archive.services import cluster_unassigned, store_captures
 from kuaizhao.archive.services import stories as story_services
-from kuaizhao.search import sync
+from kuaizhao.search import service, sync
 
 from ..archive.test_stories import ARTICLE, REPRINT
 from ..conftest import take_down
@@ -61,6 +61,26 @@ def test_copies_in_one_batch_find_each_other(archive):
         b = archive.add("外贸数据", url="http://nf.example.cn/a/2.html", text=REPRINT)
         c = archive.add("工业数据", text=OTHER)
     assert _snap(a).story_id == _snap(b).story_id != _snap(c).story_id
+
+
+def test_a_story_that_gains_a_copy_later_is_still_counted_once(archive, settings, tmp_path):
+    """The original is indexed alone; its reprint arrives in a later crawl batch. Search lists the
+    story once, so its total and facets must count it once (not once per copy)."""
+    settings.INDEX_DIR = tmp_path / "index"
+    original = archive.add("前4个月外贸进出口同比增长2.1%", text=ARTICLE, category="财经")
+    archive.add("前4个月工业增加值增长5.6%", text=OTHER, category="财经")
+    sync.apply_pending()
+    reprint = archive.add("外贸进出口增速加快", url="http://nf.example.cn/a/1.html", text=REPRINT, category="财经")
+    sync.apply_pending()
+    assert _snap(original).story_id == _snap(reprint).story_id
+    found = service.search("海关总署")
+    assert found.results.total == len(found.items) == 1 and found.items[0].reprints == 1
+    assert dict(found.results.facets["category"]) == {"财经": 1}
+    assert service.search("category:财经").results.total == 2
+    assert service.search("海关总署", collapse=False).results.total == 2  # both copies are there
+
+    take_down([_snap(original).pk])  # the story is one copy again, and still one story
+    assert service.search("海关总署").results.total == 1
 
 
 def test_the_snapshot_page_lists_the_copies_and_related_blocks_leave_them_out(archive, client, settings, tmp_path):

@@ -141,7 +141,8 @@ class SearchOut(Schema):
     page: int
     per_page: int
     has_next: bool
-    total: int
+    total: int  # stories (an article and its reprints count once), as the hits list them
+    total_is_estimate: bool  # True for very large results, where `total` is estimated (within a few %)
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]

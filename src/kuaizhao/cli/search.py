@@ -50,7 +50,9 @@ def search(query: str, sort: str, page: int, per_page: int, as_json: bool) -> No
 
         return html.unescape(re.sub(r"<mark>(.*?)</mark>", mark, fragment))
 
-    click.echo(f"{results.total} found · {results.query.explain()} · page {results.page} · {results.took_ms:.1f} ms")
+    about = "" if results.exact else "about "
+    click.echo(f"{about}{results.total} found · {results.query.explain()} · page {results.page} · "
+               f"{results.took_ms:.1f} ms")
     for note in results.query.notes:
         click.echo(f"  ({note})")
     for n, item in enumerate(found.items, start=(results.page - 1) * results.per_page + 1):
@@ -106,10 +108,10 @@ def ensure_index() -> None:
 
 def rebuild() -> None:
     """`kuaizhao reindex`: a new generation from the database, with a progress bar."""
-    from ..search import sync
+    from ..search import rebuild as rebuild_index
 
     with progress("indexing") as report_progress:
-        report = sync.reindex(report_progress)
+        report = rebuild_index.reindex(report_progress)
     rate = report.documents / report.seconds if report.seconds else 0
     click.echo(f"indexed {report.documents} snapshots in {report.seconds:.1f} s ({rate:,.0f}/s), "
                f"{report.size_bytes / 1e6:.1f} MB; now live: {report.generation}"

@@ -1,5 +1,8 @@
 """Running queries: ranking or time order, reprints collapsed, counts, facets, pagination.
 
+A story (an article and its reprints) is shown once, by one of its copies, and counted once
+(counting.py): totals and facets count stories, not documents.
+
 The engine answers with snapshot ids only; the web layer loads those rows through
 `Snapshot.objects.public()`, so a takedown that the index has not caught up with yet is still
 never shown.
@@ -15,13 +18,13 @@ from dataclasses import dataclass, field, replace
 
 import tantivy
 
+from . import counting
 from .compile import compile_query
 from .index import CURRENT_FILE, META_FILE, Generation, IndexHome, count_of, u64
 from .query import Query
 
 SORTS = ("relevance", "time")
 MAX_PAGE = 50  # deeper than this nobody reads; it also bounds the collapsing work
-FACET_SIZE = 30
 COPIES = 7  # a shown story's first copies named: enough for its original and five more, whichever is shown
 FIRSTS = 5  # a story's earliest copies matching the query, to show it by its original (ties go to the caller)
 STORY_READ = 200  # documents of the shown stories read in one go; beyond that, one query per story
@@ -43,13 +46,14 @@ class Hit:
 class Results:
     query: Query
     hits: list[Hit]
-    total: int  # matching documents (reprints counted one by one)
+    total: int  # matching stories (a story's copies counted once)
     page: int
     per_page: int
     has_next: bool
     sort: str
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # stories per value
     took_ms: float = 0.0
+    exact: bool = True  # False: `total` and facets are estimates (very large result sets)
 
 
 class Engine:
@@ -105,8 +109,10 @@ class Engine:
         return [u64(v) for v in searcher.fast_field_values("id", [a for _, a in found.hits])]
 
     def count(self, query: Query) -> int:
-        """How many documents match `query` (reprints counted one by one, as Results.total)."""
-        return count_of(self.searcher().search(compile_query(query, self.schema), 1, count=True))
+        """How many stories match `query` (as Results.total)."""
+        searcher = self.searcher()
+        tq = compile_query(query, self.schema)
+        return counting.stories(searcher, self.schema, tq, count_of(searcher.search(tq, 1, count=True))).total
 
     def search(
         self,
@@ -143,16 +149,22 @@ class Engine:
         shown = hits[(page - 1) * per_page : page * per_page]
         if collapse and shown:
             shown = _with_copies(searcher, schema, tq if sort == "relevance" else None, shown)
+        documents = count_of(found)
+        if collapse:
+            counts = counting.stories(searcher, schema, tq, documents, facets)
+        else:  # every copy listed: every copy counted
+            counts = counting.Counts(documents, True, counting.document_facets(searcher, tq) if facets else None)
         return Results(
             query=query,
             hits=shown,
-            total=count_of(found),
+            total=counts.total,
             page=page,
             per_page=per_page,
             has_next=len(hits) > page * per_page and page < MAX_PAGE,
             sort=sort,
-            facets=_facets(searcher, tq) if facets else {},
+            facets=dict(counts.facets or {}),
             took_ms=(time.perf_counter() - started) * 1000,
+            exact=counts.exact,
         )
 
 
@@ -245,20 +257,3 @@ def _members(
                                         searcher.fast_field_values("story", addrs), strict=True):
         by_story[u64(story)].append((u64(doc_id), int(when)))
     return by_story, len(found.hits) < limit
-
-
-def _facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
-    agg = searcher.aggregate(
-        tq,
-        {
-            "category": {"terms": {"field": "category", "size": FACET_SIZE}},
-            "source": {"terms": {"field": "source", "size": FACET_SIZE}},
-            "month": {"terms": {"field": "month", "size": 1000}},
-        },
-    )
-    out: dict[str, list[tuple[str, int]]] = {}
-    for name in ("category", "source"):
-        out[name] = [(str(b["key"]), int(b["doc_count"])) for b in agg[name]["buckets"]]
-    months = sorted(((int(b["key"]), int(b["doc_count"])) for b in agg["month"]["buckets"]), reverse=True)
-    out["month"] = [(f"{k // 100:04d}-{k % 100:02d}", n) for k, n in months]
-    return out

@@ -12,6 +12,7 @@ What a document holds is schema.py's.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +38,10 @@ CURRENT_FILE = "CURRENT"
 
 class IndexMissing(SearchUnavailable):
     """No index has been built yet."""
+
+
+class RebuildRunning(KuaizhaoError):
+    """Another `kuaizhao reindex` is running on this index directory."""
 
 
 class IndexOutdated(SearchUnavailable):
@@ -127,6 +133,20 @@ class IndexHome:
         with open(tmp) as f:
             os.fsync(f.fileno())
         os.replace(tmp, self.path / CURRENT_FILE)
+
+    @contextmanager
+    def rebuild_lock(self) -> Iterator[None]:
+        """Held while a generation is built (or the first, empty one made): one at a time."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "rebuild.lock", "w") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RebuildRunning(f"another `kuaizhao reindex` is running on {self.path}") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     def remove_stale(self, keep: Iterable[str] = ()) -> list[str]:
         """Delete generations other than the live one and `keep` (left by replaced or crashed rebuilds)."""

@@ -199,11 +199,7 @@ def _filter(token: _Token, categories: dict[str, str] | None) -> Filter:
     value = token.value.strip()
     assert token.field is not None
     if token.field == "site":
-        host = urlsplit(value if "//" in value else "//" + value).hostname or ""
-        host = host.lower().removeprefix("www.") if host.count(".") > 1 else host.lower()
-        if not host or "." not in host:
-            raise QueryError(f"site: 需要一个域名，例如 site:news.cn（收到“{value}”）", at=token.at)
-        return Filter("site", value, host)
+        return Filter("site", value, _site_key(value, token.at))
     if token.field == "category":
         if categories is not None:
             name = categories.get(value) or categories.get(value.lower())
@@ -213,6 +209,22 @@ def _filter(token: _Token, categories: dict[str, str] | None) -> Filter:
             return Filter("category", value, name)
         return Filter("category", value, value)
     return Filter("source", value, fold.fold(value))
+
+
+def _site_key(value: str, at: int) -> str:
+    """The `site` value (schema.site_values) a `site:` filter matches: a host, and its port when
+    one is named (127.0.0.1:8101 is one site of 127.0.0.1); www. is dropped from a bare domain."""
+    parts = urlsplit(value if "//" in value else "//" + value)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not host or "." not in host or port == -1:
+        raise QueryError(f"site: 需要一个域名，例如 site:news.cn 或 site:127.0.0.1:8101（收到“{value}”）", at=at)
+    if port in (None, 80, 443):
+        return host.removeprefix("www.") if host.count(".") > 1 else host
+    return f"{host}:{port}"
 
 
 def _parse_date(value: str, at: int) -> datetime:

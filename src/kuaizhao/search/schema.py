@@ -14,9 +14,11 @@ Fields (see tokenize.py for the two token streams):
     source          the outlet credited (来源), else the site's name (raw, fast): facet
     source_key      the same, folded: the `source:` filter
     host            the page's host (raw, fast)
-    site            the host and each parent domain: the `site:` filter
+    site            the host with and without its port, and each parent domain: the `site:` filter
     story           u64 story key: the Story id (reprint clusters, archive/fingerprints.py); the body's
                     content key for snapshots not clustered yet, so exact copies still collapse
+    copied          u64 1 when other documents of the story may be in the index, 0 when it is
+                    alone: counting stories (engine.py) groups only the documents that may share one
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from .. import fold
 from . import tokenize
 
 # 2: content keys hash the word characters as UTF-32 (story keys of version 1 differ).
-SCHEMA_VERSION = 2
+# 3: `site` holds hosts with and without their port; `copied`.
+SCHEMA_VERSION = 3
 CHINA = ZoneInfo("Asia/Shanghai")
 WHITESPACE = "kz_whitespace"
 
@@ -50,6 +53,9 @@ class IndexDoc:
     source: str = ""
     host: str = ""
     story: int | None = None  # the Story id; None (not clustered yet): the body's content key
+    # Whether the story may have other documents in the index. True unless known to be alone: a
+    # story wrongly marked copied costs a little counting time, one wrongly marked alone a wrong count.
+    copied: bool = True
 
 
 def build_schema() -> tantivy.Schema:
@@ -67,6 +73,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("source_key", "site"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("story", indexed=True, fast=True)
+    sb.add_unsigned_field("copied", indexed=True, fast=True)
     return sb.build()
 
 
@@ -76,10 +83,17 @@ def story_key(story_id: int | None, text: str) -> int:
     return story_id if story_id is not None else fold.content_key(fold.fold(text))
 
 
-def site_values(host: str) -> list[str]:
-    """news.sina.com.cn → news.sina.com.cn, sina.com.cn, com.cn (`site:` matches any suffix)."""
-    parts = host.lower().strip(".").split(".")
-    return [".".join(parts[i:]) for i in range(len(parts) - 1)] or [host.lower()]
+def site_values(netloc: str) -> list[str]:
+    """What `site:` may name to find a page on `netloc` (a host, with its port when not the default):
+    news.sina.com.cn → news.sina.com.cn, sina.com.cn, com.cn; 127.0.0.1:8101 → 127.0.0.1:8101,
+    127.0.0.1 (an address has no parent domains)."""
+    host, _, port = netloc.lower().rpartition(":") if netloc.count(":") == 1 else (netloc.lower(), "", "")
+    host = host.strip(".")
+    values = [f"{host}:{port}"] if port else []
+    if host.replace(".", "").isdigit() or ":" in host:  # an IPv4 or IPv6 address
+        return [*values, host]
+    parts = host.split(".")
+    return values + ([".".join(parts[i:]) for i in range(len(parts) - 1)] or [host])
 
 
 def register(index: tantivy.Index) -> None:
@@ -113,6 +127,7 @@ def _document(doc: IndexDoc, title: tokenize.Analysed, body: tokenize.Analysed) 
     for value in site_values(doc.host) if doc.host else []:
         d.add_text("site", value)
     d.add_unsigned("story", body.key if doc.story is None else doc.story)
+    d.add_unsigned("copied", int(doc.copied))
     return d
 
 

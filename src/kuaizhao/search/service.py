@@ -204,7 +204,8 @@ def as_json(found: Page, base_url: str) -> dict:
     return {
         "query": results.query.text, "understood_as": results.query.explain(), "notes": list(results.query.notes),
         "sort": results.sort, "page": results.page, "per_page": results.per_page, "has_next": results.has_next,
-        "total": results.total, "took_ms": round(results.took_ms, 3), "hits": hits,
+        "total": results.total, "total_is_estimate": not results.exact, "took_ms": round(results.took_ms, 3),
+        "hits": hits,
         "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in results.facets.items()},
         "hints": {kind: [{"query": h.query, "total": h.total, "label": h.label} for h in hints]
                   for kind, hints in (("parts", found.hints.parts), ("instead", found.hints.instead))},

@@ -1,33 +1,32 @@
-"""Keeping the search index in step with the database: the change log, and full rebuilds.
+"""Keeping the search index in step with the database: the change log.
 
-The database is the truth; the index is a view of `Snapshot.objects.public().current()`. Two ways
-keep it so:
+The database is the truth; the index is a view of `Snapshot.objects.public().current()`.
+`apply_pending()` reads the change log (`IndexChange`) past the live generation's mark and re-reads
+those snapshots: public and current → (re)indexed, otherwise → removed. A crawl calls it through
+`catch_up()` every `KUAIZHAO_INDEX_COMMIT_SECONDS` and at its end, an import at its end, a takedown
+at once. Whole rebuilds are rebuild.py's.
 
-- `apply_pending()` reads the change log (`IndexChange`) past the live generation's mark and
-  re-reads those snapshots: public and current → (re)indexed, otherwise → removed. The crawl calls
-  it every `KUAIZHAO_INDEX_COMMIT_SECONDS` and at its end; a takedown calls it at once.
-- `reindex()` builds a whole new generation from the database on every core, catches up with the
-  changes made meanwhile, and swaps it in atomically (see index.py).
+Each document also says whether its story may have other documents in the index (`copied`, which
+lets the engine count stories cheaply). A story that gains its second document is the one change
+that touches documents nobody logged: its first copy, indexed as alone, is indexed again here.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import tantivy
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from ..archive.models import IndexChange, Snapshot
-from ..exceptions import KuaizhaoError
-from .index import Generation, IndexHome, IndexMissing, IndexOutdated, Writer, WriterBusy, batched, bulk_add
+from .index import Generation, IndexHome, IndexMissing, IndexOutdated, RebuildRunning, Writer, WriterBusy, u64
 from .schema import IndexDoc
 
 log = logging.getLogger(__name__)
@@ -43,24 +42,31 @@ def home() -> IndexHome:
     return IndexHome(settings.INDEX_DIR)
 
 
-def indexable():
+def indexable() -> QuerySet[Snapshot]:
     """What search shows: the public, current version of each page."""
     return Snapshot.objects.public().current()
 
 
-def _docs(queryset) -> Iterator[IndexDoc]:
+def shared_stories(story_ids: Collection[int] | None = None) -> set[int]:
+    """The stories (of these, or all) with more than one indexable snapshot."""
+    rows = indexable().filter(story__isnull=False)
+    if story_ids is not None:
+        rows = rows.filter(story_id__in=list(story_ids))
+    return set(rows.order_by().values("story_id").annotate(n=Count("pk")).filter(n__gt=1)
+               .values_list("story_id", flat=True))
+
+
+def documents(queryset: QuerySet[Snapshot], shared: Collection[int]) -> Iterator[IndexDoc]:
+    """The index documents of these snapshots; `shared`: stories with more than one of them indexed."""
     for pk, title, text, sort_time, captured, category, credited, site_name, host, story in (
         queryset.order_by().values_list(*_FIELDS).iterator(chunk_size=2000)
     ):
         yield IndexDoc(pk, title, text, sort_time, captured, category or "", credited or site_name or "", host or "",
-                       story)
+                       story, copied=story is None or story in shared)
 
 
 def last_change() -> int:
     return IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
-
-
-# --- the change log -------------------------------------------------------------------------------
 
 
 def apply_pending(wait: float = 0.0) -> int:
@@ -84,26 +90,54 @@ def apply_pending(wait: float = 0.0) -> int:
     writer = _writer(generation, wait)
     if writer is None:
         return 0
-    applied = 0
     with writer:
-        while True:
-            mark = generation.applied_change  # read under the writer lock: nobody else moves it now
-            changes = list(IndexChange.objects.filter(pk__gt=mark).order_by("pk")
-                           .values_list("pk", "snapshot_id")[:APPLY_CHUNK])
-            if not changes:
-                break
-            _apply(writer, {snapshot_id for _, snapshot_id in changes})
-            writer.commit(applied_change=changes[-1][0])
-            applied += len(changes)
-    _prune(generation.applied_change)
+        applied = apply_log(writer)
+    prune(generation.applied_change)
     return applied
 
 
+def apply_log(writer: Writer) -> int:
+    """Apply the log past the writer's generation's mark, a chunk per commit; returns how many."""
+    generation = writer.generation
+    applied = 0
+    while True:
+        mark = generation.applied_change  # read under the writer lock: nobody else moves it now
+        changes = list(IndexChange.objects.filter(pk__gt=mark).order_by("pk")
+                       .values_list("pk", "snapshot_id")[:APPLY_CHUNK])
+        if not changes:
+            return applied
+        _apply(writer, {snapshot_id for _, snapshot_id in changes})
+        writer.commit(applied_change=changes[-1][0])
+        applied += len(changes)
+
+
 def _apply(writer: Writer, snapshot_ids: set[int]) -> None:
-    docs = list(_docs(indexable().filter(pk__in=snapshot_ids)))
+    stories = set(Snapshot.objects.filter(pk__in=snapshot_ids, story__isnull=False)
+                  .values_list("story_id", flat=True))
+    shared = shared_stories(stories)
+    docs = list(documents(indexable().filter(pk__in=snapshot_ids), shared))
+    # Copies indexed while their story had no other: marked alone, they would be counted twice.
+    alone = _indexed_alone(writer.generation, shared) - {d.id for d in docs}
+    if alone:
+        docs += documents(indexable().filter(pk__in=alone), shared)
     writer.delete(snapshot_ids - {d.id for d in docs})
     if docs:
         writer.add(docs, replace=True)
+
+
+def _indexed_alone(generation: Generation, stories: Collection[int]) -> set[int]:
+    """Ids of the documents of these stories that the index holds as alone (copied = 0)."""
+    if not stories:
+        return set()
+    index = generation.index
+    index.reload()
+    searcher = index.searcher()
+    schema = index.schema
+    in_stories = tantivy.Query.term_set_query(schema, "story", sorted(stories))
+    alone = tantivy.Query.term_query(schema, "copied", 0)
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, in_stories), (tantivy.Occur.Must, alone)])
+    found = searcher.search(query, 10_000)  # a story's copies: a handful
+    return {u64(v) for v in searcher.fast_field_values("id", [a for _, a in found.hits])}
 
 
 def _writer(generation: Generation, wait: float) -> Writer | None:
@@ -119,7 +153,7 @@ def _writer(generation: Generation, wait: float) -> Writer | None:
 
 
 def _create_empty(index_home: IndexHome) -> Generation:
-    with _rebuild_lock(index_home):
+    with index_home.rebuild_lock():
         try:
             return index_home.open_current()  # someone else made one meanwhile
         except IndexMissing:
@@ -130,7 +164,8 @@ def _create_empty(index_home: IndexHome) -> Generation:
             return generation
 
 
-def _prune(mark: int) -> None:
+def prune(mark: int) -> None:
+    """Forget change-log entries every index copy has had a day to apply."""
     IndexChange.objects.filter(pk__lte=mark, created_at__lt=timezone.now() - PRUNE_AFTER).delete()
 
 
@@ -156,88 +191,7 @@ def catch_up(wait: float = 30.0, only_if_due: bool = False) -> int:
         return 0
 
 
-# --- rebuilding ------------------------------------------------------------------------------------
-
-
-class RebuildRunning(KuaizhaoError):
-    """Another `kuaizhao reindex` is running on this index directory."""
-
-
-@contextmanager
-def _rebuild_lock(index_home: IndexHome) -> Iterator[None]:
-    index_home.path.mkdir(parents=True, exist_ok=True)
-    with open(index_home.path / "rebuild.lock", "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RebuildRunning(f"another `kuaizhao reindex` is running on {index_home.path}") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-@dataclass(frozen=True)
-class RebuildReport:
-    documents: int
-    seconds: float
-    generation: str
-    size_bytes: int
-    removed: list[str]
-    caught_up: int  # change-log entries applied after the bulk build
-
-
-def reindex(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
-    """Build a new generation from the database and make it the live one.
-
-    `progress(done, total)` is called as documents are added. Search keeps answering from the old
-    generation until the swap; a crash before it leaves the old one live (the half-built
-    generation is removed by the next rebuild).
-    """
-    index_home = home()
-    started = time.perf_counter()
-    with _rebuild_lock(index_home):
-        removed = index_home.remove_stale()
-        mark = last_change()  # everything logged up to here is in what we read below
-        generation = index_home.create()
-        total = indexable().count()
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress is not None:
-                progress(done, total)
-
-        if progress is not None:
-            progress(0, total)
-        threads = settings.INDEX_THREADS
-        with Writer(generation, heap_bytes=settings.INDEX_HEAP_MB * 1_000_000, threads=threads) as writer:
-            count = bulk_add(writer, batched(_docs(indexable()), 500), threads=threads, progress=step)
-            writer.commit(applied_change=mark)
-        caught_up = _catch_up(generation)
-        index_home.publish(generation)
-        removed += index_home.remove_stale()
-    _prune(generation.applied_change)
-    return RebuildReport(count, time.perf_counter() - started, generation.name, _size(generation.path), removed,
-                         caught_up)
-
-
-def _catch_up(generation: Generation) -> int:
-    """Apply what changed while the generation was being built (before it goes live)."""
-    applied = 0
-    with Writer(generation, heap_bytes=INCREMENTAL_HEAP, threads=1) as writer:
-        while True:
-            changes = list(IndexChange.objects.filter(pk__gt=generation.applied_change).order_by("pk")
-                           .values_list("pk", "snapshot_id")[:APPLY_CHUNK])
-            if not changes:
-                return applied
-            _apply(writer, {snapshot_id for _, snapshot_id in changes})
-            writer.commit(applied_change=changes[-1][0])
-            applied += len(changes)
-
-
-def _size(path: Path) -> int:
+def size_of(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
 
@@ -260,4 +214,4 @@ def status() -> IndexStatus:
         return IndexStatus(None, 0, indexable().count(), 0, 0, str(e))
     searcher = generation.index.searcher()
     return IndexStatus(generation.name, searcher.num_docs, indexable().count(),
-                       IndexChange.objects.filter(pk__gt=generation.applied_change).count(), _size(generation.path))
+                       IndexChange.objects.filter(pk__gt=generation.applied_change).count(), size_of(generation.path))
