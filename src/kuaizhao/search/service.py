@@ -161,17 +161,6 @@ def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[R
     return phrases, out
 
 
-def latest_in_category(snap: Snapshot, limit: int = 10) -> list[tuple[Snapshot, str]]:
-    """The newest other stories in the snapshot's category, each with a one-line lead."""
-    if not snap.category_id:
-        return []
-    others = Snapshot.objects.public().current().filter(category=snap.category_id).exclude(page=snap.page_id)
-    if snap.story_id is not None:
-        others = others.exclude(story=snap.story_id)  # its reprints are not "more news"
-    rows = others.only("title", "text", "sort_time").order_by("-sort_time", "-pk")[:limit]  # what the block shows
-    return [(s, snippets.lead(s.text, 60)) for s in rows]
-
-
 def as_json(found: Page, base_url: str) -> dict:
     """The JSON shape of a result page (/api/search and `kuaizhao search --json`)."""
     results = found.results

@@ -24,7 +24,7 @@ from django.utils.html import escape
 from ..archive.models import Category, Snapshot, Source
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service as search_service
-from . import links
+from . import links, listings
 
 
 class _Rss(feedgenerator.Rss201rev2Feed):
@@ -76,7 +76,8 @@ class SnapshotFeed(Feed):
     item_guid_is_permalink = True
 
     def item_description(self, item: Snapshot) -> str:
-        return escape(item.lead)
+        reprints = getattr(item, "reprints", 0)
+        return escape(item.lead) + (f"（另有 {reprints} 家转载）" if reprints else "")
 
     def item_pubdate(self, item: Snapshot) -> datetime:
         return item.published_at or item.captured_at
@@ -98,10 +99,12 @@ class SnapshotFeed(Feed):
             extra["content"] = item.html + credit
         return extra
 
-    def _listing(self):
-        fields = ["page", "source", "category"]
-        qs = Snapshot.objects.public().current().select_related(*fields).newest_first()
-        return qs if settings.FEED_FULL_TEXT else qs.defer("html")
+    def _listing(self, **within: object) -> list[Snapshot]:
+        """The newest stories (each once, by its newest copy), as the listing pages show them."""
+        qs = listings.stories(**within).select_related("page", "source", "category")
+        if not settings.FEED_FULL_TEXT:
+            qs = qs.defer("html")
+        return listings.with_reprints(list(qs[: settings.FEED_ITEMS]))
 
 
 class LatestFeed(SnapshotFeed):
@@ -114,8 +117,8 @@ class LatestFeed(SnapshotFeed):
     def description(self) -> str:
         return "最新存档的中文新闻快照"
 
-    def items(self):
-        return self._listing()[: settings.FEED_ITEMS]
+    def items(self) -> list[Snapshot]:
+        return self._listing()
 
 
 class CategoryFeed(SnapshotFeed):
@@ -131,8 +134,8 @@ class CategoryFeed(SnapshotFeed):
     def description(self, obj: Category) -> str:
         return f"{obj.name}类新闻的最新快照"
 
-    def items(self, obj: Category):
-        return self._listing().filter(category=obj)[: settings.FEED_ITEMS]
+    def items(self, obj: Category) -> list[Snapshot]:
+        return self._listing(category=obj)
 
 
 class SourceFeed(SnapshotFeed):
@@ -148,8 +151,8 @@ class SourceFeed(SnapshotFeed):
     def description(self, obj: Source) -> str:
         return f"{obj.name}（{obj.homepage}）的最新快照"
 
-    def items(self, obj: Source):
-        return self._listing().filter(source=obj)[: settings.FEED_ITEMS]
+    def items(self, obj: Source) -> list[Snapshot]:
+        return self._listing(source=obj)
 
 
 class SearchFeed(SnapshotFeed):
@@ -169,6 +172,8 @@ class SearchFeed(SnapshotFeed):
 
     def items(self, obj: str) -> list[Snapshot]:
         found = search_service.search(obj, sort="time", per_page=settings.FEED_ITEMS, full=True)
+        for item in found.items:
+            item.snapshot.reprints = item.reprints  # type: ignore[attr-defined]
         return [item.snapshot for item in found.items]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import feeds, search_views, sitemaps, views, wayback
+from . import feeds, search_views, sitemaps, snapshot, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -14,10 +14,10 @@ urlpatterns = [
     path("source/<int:pk>/", views.source, name="source"),
     path("source/<int:pk>/feed", feeds.SourceFeed(), name="source-rss"),
     path("source/<int:pk>/feed/atom", feeds.SourceFeed(atom=True), name="source-atom"),
-    path("snapshot/<int:pk>/", views.snapshot, name="snapshot"),
-    path("snapshot/<int:pk>/raw/", views.raw_capture, name="raw"),
-    path("snapshot/<int:pk>/raw/content", views.raw_content, name="raw-content"),
-    path("snapshot/<int:pk>/raw/source.txt", views.raw_source, name="raw-source"),
+    path("snapshot/<int:pk>/", snapshot.snapshot, name="snapshot"),
+    path("snapshot/<int:pk>/raw/", snapshot.raw_capture, name="raw"),
+    path("snapshot/<int:pk>/raw/content", snapshot.raw_content, name="raw-content"),
+    path("snapshot/<int:pk>/raw/source.txt", snapshot.raw_source, name="raw-source"),
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
