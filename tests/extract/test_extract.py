@@ -80,6 +80,16 @@ def test_aggregator_reprint_with_relative_time():
     assert abs(art.published.value - a.published) < timedelta(minutes=61)
 
 
+def test_aggregator_category_label_is_no_author():
+    """南风资讯's info line is 'category · time · 来源': the category (国内, 国际 …) names nobody."""
+    for i in SITE.ids("nanfeng"):
+        a = SITE.article(i)
+        if a.is_removed(SITE.edition):
+            continue
+        art = extract(*fetch("nanfeng", i), captured=ANCHOR)
+        assert art.authors == (() if a.reprint_of is not None else a.authors), (i, a.category)
+
+
 def test_relative_time_needs_the_capture_time():
     i = first("nanfeng", reprint=True)
     body, url, headers = fetch("nanfeng", i)

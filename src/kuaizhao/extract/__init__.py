@@ -84,7 +84,9 @@ def _extract(
 
     metas = meta.meta_tags(tree)
     ld = meta.jsonld_article(tree)
-    category = rules.category or meta.category(url, tree, metas, ld)
+    crumbs = meta.breadcrumbs(tree)
+    category = rules.category or meta.category(url, crumbs, metas, ld)
+    sections = meta.section_words(crumbs, metas, ld) | ({category} if category else set())
 
     content.clean_tree(tree)
     picked = tree.cssselect(rules.body) if rules.body else []
@@ -124,7 +126,8 @@ def _extract(
                                       paragraphs[:2] + paragraphs[-2:], after, zone_from_end=title_el is None,
                                       zone_links=[f.text for f in frags if f.link])
 
-    found = attribution.attribute(zone_lines, frags, credits, paragraphs, published.raw if published else None)
+    found = attribution.attribute(zone_lines, frags, credits, paragraphs, published.raw if published else None,
+                                  sections)
     _fill_from_metadata(found, metas, ld)
     return Article(
         url=url,

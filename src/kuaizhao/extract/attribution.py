@@ -17,12 +17,14 @@ from .names import (
     LATIN_NAME,
     bracket_names,
     byline_only,
+    common_name,
     is_name,
     labelled_names,
     leading_names,
     names,
     tail_names,
 )
+from .zone import Fragment, on_info_line
 
 _LABELS = (
     r"来源于|来源|来自|出处|稿源|本文转自|转载自|转载来源|转自|稿件来源|原标题|原题|作者|记者|撰文|撰稿|通讯员|"
@@ -177,8 +179,8 @@ _AUTHOR_HINT = re.compile(r"author|writer|byline|reporter|(?<![a-z])zz(?![a-z])|
 _NOT_SOURCE = re.compile(r"^(?:原创|转载|独家|首发|来源|作者|分享|关注|举报|评论|\d+|[\W_]+)$")
 
 
-def attribute(zone_lines: list[str], zone_fragments: list, credits: list[str], paragraphs: list[str],
-              time_raw: str | None) -> Attribution:
+def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: list[str], paragraphs: list[str],
+              time_raw: str | None, sections: frozenset[str] = frozenset()) -> Attribution:
     """Everything the page says about who wrote it and where it came from, most trusted first."""
     found = parse_lines(zone_lines)
     if zone_lines:
@@ -196,11 +198,7 @@ def attribute(zone_lines: list[str], zone_fragments: list, credits: list[str], p
                 break
             found.authors = authors_in(line) or tail_names(line)
     if not found.authors:
-        plain = [f.text for f in zone_fragments if not f.link]  # navigation links are never bylines
-        for line in plain + credits:
-            found.authors = bracket_names(line) or byline_only(line)
-            if found.authors:
-                break
+        found.authors = _bare_names(zone_fragments, credits, sections)
     if not found.authors:
         # Pen names after an explicit label (执笔/叨叨姐、胡一刀) count when no real name was found:
         # a blog's "作者：流泉" must not displace the 记者 the article itself names.
@@ -236,7 +234,27 @@ def attribute(zone_lines: list[str], zone_fragments: list, credits: list[str], p
     return found
 
 
-def _beside_time(frags: list, time_raw: str) -> str | None:
+def _bare_names(frags: list[Fragment], credits: list[str], sections: frozenset[str]) -> list[str]:
+    """Names standing alone, with no label: '胡平' under the headline, '[ 黄宇 ]' in the info line.
+
+    The weakest evidence of a writer, so two guards. A word this page uses as a section name (its
+    breadcrumb, its declared section) is never one. And a bare word sharing its line with a time or
+    a 来源 — '国内 3分钟前 来源：华夏日报', the reference layout 类别 · 发布时间 · 来源 — is far more often
+    the section or the outlet than the writer, so there it must be led by a frequent surname:
+    国, 时, 文, 海 are surnames, but much rarer ones than they are first characters of words.
+    """
+    plain: list[tuple[str, Fragment | None]] = [(f.text, f) for f in frags if not f.link]  # links: navigation
+    for text, frag in plain + [(line, None) for line in credits]:
+        found = bracket_names(text)  # brackets mark a byline by themselves
+        if not found and (found := byline_only(text)) and not all(map(common_name, found)) \
+                and frag is not None and on_info_line(frag, frags):
+            found = []
+        if found and not sections.intersection(found):
+            return found
+    return []
+
+
+def _beside_time(frags: list[Fragment], time_raw: str) -> str | None:
     """Self-media pages print the account next to the time: '原创 南方都市报 2019-09-09 16:01' (toutiao)
     or '2019 09/07 19:02 扬眼 企鹅号' (qq)."""
     texts = [f.text.strip() for f in frags]

@@ -208,13 +208,18 @@ def _overlap(a: str, b: str) -> float:
     return sum(1 for g in grams if g in b) / len(grams)
 
 
-def category(url: str, tree: lxml_html.HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+def breadcrumbs(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The page's breadcrumb elements (首页 > 国内 > 正文), at most three."""
+    return [el for el in _BREADCRUMBS(tree) if len(el.text_content()) < 400][:3]
+
+
+def category(url: str, crumbs: list[lxml_html.HtmlElement], meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     """The section: from the section meta/JSON-LD, the breadcrumb, then URL segments."""
     section = ld.get("articleSection")
     declared = first(meta, SECTION_META) or (section if isinstance(section, str) else None)
     if declared and (found := _category_word(declared)):
         return found
-    for el in [el for el in _BREADCRUMBS(tree) if len(el.text_content()) < 400][:3]:
+    for el in crumbs:
         if found := _category_word(text_of(el)):
             return found
     for segment in urlsplit(url).path.lower().split("/")[:-1]:
@@ -238,3 +243,15 @@ def _category_word(text: str) -> str | None:
     """The category named first: '首页 > 体育 > 中国足球' is 体育, not 国内."""
     hits = [(pos, name) for word, name in CATEGORY_WORDS.items() if (pos := text.find(word)) >= 0]
     return min(hits)[1] if hits else None
+
+
+_SECTION_SPLIT = re.compile(r"[\s>›»＞/|｜,，;；、·]+")
+
+
+def section_words(crumbs: list[lxml_html.HtmlElement], meta: dict[str, str], ld: dict[str, Any]) -> frozenset[str]:
+    """The words this page uses as section names: its declared section and its breadcrumb links."""
+    section = ld.get("articleSection")
+    texts = [first(meta, SECTION_META) or "", section if isinstance(section, str) else ""]
+    for el in crumbs:
+        texts.extend(text_of(a) for a in el.iter("a"))
+    return frozenset(w for t in texts for w in _SECTION_SPLIT.split(t) if 2 <= len(w) <= 8)

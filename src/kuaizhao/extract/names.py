@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .rules import COMPOUND_SURNAMES, NAME_FOLLOWERS, NOT_NAMES, SURNAMES
+from .rules import COMMON_SURNAMES, COMPOUND_SURNAMES, NAME_FOLLOWERS, NOT_NAMES, SECTION_WORDS, SURNAMES
 
 _PAREN_NAMES = re.compile(r"[（(]\s*(?P<v>[^（）()]{2,30}?)\s*[）)]\s*$")
 _BRACKET_NAMES = re.compile(r"\[\s*(?P<v>[\u4e00-\u9fff·\s、]{2,20}?)\s*\]")
@@ -23,11 +23,19 @@ _PEN_SPLIT = re.compile(r"[\s、，,;；/／&＆]+|(?<=[\u4e00-\u9fff])[和与�
 
 def is_name(word: str) -> bool:
     """A Chinese personal name: surname (compound or single) and one or two more characters."""
-    if word in NOT_NAMES or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,5}", word):
+    # A section label (国内, 时政, 文化, 江苏) is never a name, though 国, 时, 文 and 江 are surnames.
+    if word in NOT_NAMES or word in SECTION_WORDS:
+        return False
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,5}", word):
         return False
     if word[:2] in COMPOUND_SURNAMES:
         return 3 <= len(word) <= 4
     return word[0] in SURNAMES and len(word) <= 3
+
+
+def common_name(word: str) -> bool:
+    """A name led by a frequent surname (王, 胡, 高) or a compound one (欧阳): believable without a label."""
+    return is_name(word) and (word[:2] in COMPOUND_SURNAMES or word[0] in COMMON_SURNAMES)
 
 
 def leading_names(text: str) -> list[str]:

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from lxml import html as lxml_html
+
+from .times import SHANGHAI, find_times
 
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
 _LABEL_ONLY = re.compile(r"(?:来源于|来源|来自|出处|稿源|本文转自|转载自|转自|稿件来源|作者|记者|责任编辑|责编|编辑|"
                          r"发布时间|发表时间|更新时间|时间|日期|发布日期|发文机关)\s*[:：]?\s*$")
 _MAX_FRAGMENTS = 60
+_SOURCE_WORD = re.compile(r"来源|来自|稿源|出处|转自|转载")
+_ANY_TIME_NOW = datetime(2100, 1, 1, tzinfo=SHANGHAI)  # only "is a time stated here" is asked
+# Elements that start a new line of text; <br> does too.
+_BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt",
+                         "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+                         "hr", "html", "li", "main", "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul"})
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,7 @@ class Fragment:
     text: str
     hint: str  # class and id of the element the text belongs to, lower-cased
     link: bool = False  # the text is link text (navigation, breadcrumbs, tags)
+    line: int = 0  # fragments with the same number stand on one visual line (same block, no <br> between)
 
 
 def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | None,
@@ -31,26 +41,52 @@ def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | Non
     out: list[Fragment] = []
     started = title_el is None
     title_descendants = set(title_el.iter()) if title_el is not None else set()
+    lines = _Lines()
     for el in tree.iter():
         if el is container:
             break
         if not isinstance(el.tag, str):
             continue
+        if el.tag == "br":
+            lines.breaks(el)
         if title_el is not None and el is title_el:
             started = True
             if el.tail and el.tail.strip():
-                out.append(Fragment(_SPACE.sub(" ", el.tail).strip(), _hint(el.getparent()), _in_link(el.getparent())))
+                out.append(Fragment(_SPACE.sub(" ", el.tail).strip(), _hint(el.getparent()), _in_link(el.getparent()),
+                                    lines.of(el.getparent())))
             continue
         if not started or el in title_descendants:
             continue
         if _contains(el, container):
             if el.text and el.text.strip():  # text before the container inside its ancestor
-                out.append(Fragment(_SPACE.sub(" ", el.text).strip(), _hint(el), _in_link(el)))
+                out.append(Fragment(_SPACE.sub(" ", el.text).strip(), _hint(el), _in_link(el), lines.of(el)))
             continue
         for piece, owner in ((el.text, el), (el.tail, el.getparent())):
             if piece and piece.strip():
-                out.append(Fragment(_SPACE.sub(" ", piece).strip(), _hint(owner), _in_link(owner)))
+                out.append(Fragment(_SPACE.sub(" ", piece).strip(), _hint(owner), _in_link(owner), lines.of(owner)))
     return out[-_MAX_FRAGMENTS // 2:] if title_el is None else out[:_MAX_FRAGMENTS]
+
+
+class _Lines:
+    """Numbers the visual lines: one per block element, and a new one after each <br> inside it."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[lxml_html.HtmlElement | None, int], int] = {}
+        self._breaks: dict[lxml_html.HtmlElement | None, int] = {}
+
+    def breaks(self, br: lxml_html.HtmlElement) -> None:
+        block = _block(br)
+        self._breaks[block] = self._breaks.get(block, 0) + 1
+
+    def of(self, el: lxml_html.HtmlElement | None) -> int:
+        block = _block(el)
+        return self._ids.setdefault((block, self._breaks.get(block, 0)), len(self._ids))
+
+
+def _block(el: lxml_html.HtmlElement | None) -> lxml_html.HtmlElement | None:
+    while el is not None and el.tag not in _BLOCK_TAGS:
+        el = el.getparent()
+    return el
 
 
 def _contains(el: lxml_html.HtmlElement, other: lxml_html.HtmlElement) -> bool:
@@ -74,6 +110,13 @@ def _hint(el: lxml_html.HtmlElement | None) -> str:
     if el is None:
         return ""
     return f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+
+
+def on_info_line(frag: Fragment, frags: list[Fragment]) -> bool:
+    """`frag` shares its visual line with a stated time or a 来源 / 转自: '国内 · 3分钟前 · 来源：华夏日报'."""
+    return any(other.line == frag.line and other is not frag
+               and (_SOURCE_WORD.search(other.text) or next(find_times(other.text, _ANY_TIME_NOW), None))
+               for other in frags)
 
 
 def lines(frags: list[Fragment]) -> list[str]:
