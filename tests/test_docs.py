@@ -1,11 +1,18 @@
-"""Docs that must match the code: every setting documented with its default (datasette's test_docs)."""
+"""Docs that must match the code: every setting documented with its default, the command-line
+reference generated from the commands themselves (datasette's test_docs)."""
 
+import difflib
+import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 from kuaizhao import settings
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "settings.md"
+CLI_DOCS = ROOT / "docs" / "cli.md"
 
 
 def test_every_setting_is_documented_with_its_default():
@@ -19,9 +26,26 @@ def test_every_setting_is_documented_with_its_default():
     assert not stale, f"docs/settings.md lists settings the code does not read: {stale}"
 
 
+def _cli_docs():
+    """scripts/cli_docs.py, imported from its file (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("cli_docs", ROOT / "scripts" / "cli_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_reference_is_generated_from_the_commands():
+    cli_docs = _cli_docs()
+    expected, actual = cli_docs.render(), CLI_DOCS.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(list(difflib.unified_diff(actual.splitlines(True), expected.splitlines(True),
+                                                 "docs/cli.md", "generated"))[:60])
+        pytest.fail(f"docs/cli.md is out of date: run `{cli_docs.REGENERATE}`\n{diff}")
+
+
 def test_every_cli_command_is_in_the_readme():
     from kuaizhao.cli import main
 
-    readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"kuaizhao {name}" in readme, f"README.md does not show `kuaizhao {name}`"
