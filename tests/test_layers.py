@@ -60,3 +60,20 @@ def test_every_import_goes_down_a_layer():
             if LAYER[target] >= LAYER[own]:
                 wrong.append(f"{rel}: imports kuaizhao.{target} (layer {LAYER[target]} ≥ its own {LAYER[own]})")
     assert not wrong, "imports that do not go down:\n" + "\n".join(wrong)
+
+
+def test_only_the_gate_reads_the_takedown_state():
+    """Every public read starts from `public()` (archive/querysets.py); nothing else filters on the
+    takedown state, so a takedown decided once holds on every surface."""
+    import re
+
+    allowed = {"archive/querysets.py", "archive/models.py", "archive/services/takedowns.py"}
+    reads = re.compile(r"takedown(?:__\w+)?\s*=|TakedownState\.|\.filter\([^)]*takedown|\.exclude\([^)]*takedown")
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel in allowed or "migrations" in path.parts:
+            continue
+        found += [f"{rel}:{n}: {line.strip()}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                  if reads.search(line)]
+    assert not found, "takedown state read outside the gate:\n" + "\n".join(found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .querysets import SnapshotQuerySet
+from .querysets import CaptureQuerySet, PageQuerySet, SnapshotQuerySet
 
 
 class PageStatus(models.TextChoices):
@@ -95,6 +95,8 @@ class Page(models.Model):
         "Snapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = PageQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "页面"
         # /api/pages lists pages newest first, on one host or all.
@@ -123,6 +125,8 @@ class Capture(models.Model):
     warc_length = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=CaptureOutcome.choices)
     reason = models.CharField(max_length=300, blank=True, help_text="why it was skipped, when it was")
+
+    objects = CaptureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-fetched_at"]

