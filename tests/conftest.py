@@ -39,11 +39,14 @@ def _fresh_caches() -> Iterator[None]:
     from django.core.cache import cache
 
     from kuaizhao.archive import categories
+    from kuaizhao.web import examples
 
     categories.forget()
+    examples.forget()
     cache.clear()
     yield
     categories.forget()
+    examples.forget()
     cache.clear()
 
 

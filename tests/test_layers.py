@@ -74,6 +74,6 @@ def test_only_the_gate_reads_the_takedown_state():
         rel = str(path.relative_to(SRC))
         if rel in allowed or "migrations" in path.parts:
             continue
-        found += [f"{rel}:{n}: {line.strip()}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                  if reads.search(line)]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        found += [f"{rel}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if reads.search(line)]
     assert not found, "takedown state read outside the gate:\n" + "\n".join(found)

@@ -140,8 +140,23 @@ def test_search_page_shows_excerpts_facets_and_the_syntax(archive, index_dir, cl
     assert f'href="/snapshot/{snap(a).pk}/"' in html
     facet = r'<a href="/search\?q=[^"]*category%3A%E5%9B%BD%E9%99%85">国际</a> <span class="count">2</span>'
     assert re.search(facet, html)
-    assert "检索语法" in html and "site:news.cn" in html
+    assert "检索语法" in html and "site:hx.example.cn" in html  # the syntax, by an example from this archive
     assert 'href="/search?q=%E8%8B%B1%E6%8B%89+%E8%A7%A3%E6%95%A3%E5%9B%BD%E4%BC%9A&amp;sort=time"' in html
+
+
+def test_every_syntax_example_on_the_search_page_finds_something(archive, index_dir, client):
+    """The syntax table's examples come from the archive, so a reader who tries one gets results."""
+    archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际")
+    archive.add("英拉呼吁示威者结束示威", text=TEXT_B, category="国际")
+    archive.add("冬奥会筹备工作进展顺利", text=TEXT_C, category="体育", url="http://nf.example.cn/a/3.html")
+    sync.apply_pending()
+    html = client.get("/search").content.decode()
+    syntax = html.partition('class="syntax"')[2]
+    links = re.findall(r'<a href="(/search\?q=[^"]+)"><code>([^<]+)</code></a>', syntax)
+    assert len(links) == 9, "one example per row of the table"
+    for href, query in links:
+        found = client.get(href.replace("&amp;", "&")).content.decode()
+        assert re.search(r"找到 [1-9]\d* 篇", found), f"the example {query} finds nothing"
 
 
 def test_malformed_queries_get_a_clear_answer_not_a_server_error(archive, index_dir, client):

@@ -12,7 +12,7 @@ from ..archive.models import Snapshot
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service
 from ..search.engine import MAX_PAGE, SORTS
-from . import feeds, links
+from . import examples, feeds, links
 from .jinja import iso_time, page_time
 
 UNAVAILABLE = "搜索暂时不可用：检索索引还没有建立或正在修复，请稍后再试。"
@@ -92,7 +92,9 @@ def _rows(items: list[service.Item]) -> list[dict]:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    context: dict = {"q": "", "sort": "relevance", "sorts": [("relevance", "相关度"), ("time", "时间")]}
+    context: dict = {"q": "", "sort": "relevance", "sorts": [("relevance", "相关度"), ("time", "时间")],
+                     "examples": {row: {"query": e.query, "href": _link(e.query, "relevance"), "live": e.live}
+                                  for row, e in examples.examples().items()}}
     try:
         text, sort, page, per_page = _params(request)
     except _BadParameter as e:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("category/<slug:slug>/", views.category, name="category"),
     path("category/<slug:slug>/feed", feeds.CategoryFeed(), name="category-rss"),
     path("category/<slug:slug>/feed/atom", feeds.CategoryFeed(atom=True), name="category-atom"),
+    path("source/", views.sources, name="sources"),
     path("source/<int:pk>/", views.source, name="source"),
     path("source/<int:pk>/feed", feeds.SourceFeed(), name="source-rss"),
     path("source/<int:pk>/feed/atom", feeds.SourceFeed(atom=True), name="source-atom"),

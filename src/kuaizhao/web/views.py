@@ -8,12 +8,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from ..archive.models import Category, Source
+from ..archive.models import Category, Snapshot, Source
 from . import feeds, listings
 
 
@@ -86,6 +87,16 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
         "heading": src.name, "homepage": src.homepage, "empty": "还没有来自这个新闻源的快照。",
         "feeds": feeds.alternates("source", src.name, src.pk),
     }, count_key=f"source:{src.pk}")
+
+
+@require_safe
+def sources(request: HttpRequest) -> HttpResponse:
+    """Every configured news source, with how many stories it has in the archive and its newest."""
+    counts = {row["source"]: row for row in Snapshot.objects.public().current().order_by().values("source").annotate(
+        stories=Count("story", distinct=True) + Count("pk", filter=Q(story__isnull=True)), newest=Max("sort_time"))}
+    rows = [(src, counts.get(src.pk, {}).get("stories", 0), counts.get(src.pk, {}).get("newest"))
+            for src in Source.objects.order_by("name")]
+    return render(request, "sources.html", {"rows": rows, "current_nav": "sources"})
 
 
 @require_safe
