@@ -4,11 +4,13 @@ and the WARC files."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from kuaizhao.archive.models import Capture, CaptureOutcome, Page, PageStatus, Snapshot
+from kuaizhao.archive.crawl_report import CrawlKind
+from kuaizhao.archive.models import Capture, CaptureOutcome, Page, PageStatus, Snapshot, Source
 from kuaizhao.demo.outlets.huaxia import MEMO_PATH
 
 
@@ -152,6 +154,9 @@ feeds = ["{dead}/rss.xml"]
     assert "feed/sitemap/listing unreadable" in done.stdout
     assert "停刊报" in done.stdout
     assert Snapshot.objects.filter(source__name="南风资讯").count() > 0
+    dead_report = Source.objects.get(name="停刊报").crawl_report
+    assert dead_report.completed and dead_report.problems() == {CrawlKind.DISCOVERY: 1}
+    assert Source.objects.get(name="南风资讯").crawl_report.count(CrawlKind.NEW) > 0
 
 
 def test_unreachable_article_marks_the_page(kuaizhao, tmp_path: Path):
@@ -206,3 +211,44 @@ def test_stories_are_the_demo_sites_own_reprints(kuaizhao, demo_site, demo_sourc
     groups = sorted(map(sorted, found.values()))
     assert groups == sorted(map(sorted, truth.values()))
     assert any(len(g) > 1 for g in groups), "the demo site reprints"
+
+
+def test_each_source_keeps_the_health_of_its_last_crawl(kuaizhao, demo_site, demo_sources):
+    """Per-source counts of a crawl of the demo site, stored on each Source and shown by `status`."""
+    kuaizhao.crawl(demo_sources)
+    site = demo_site.site
+    articles = {srv.outlet.key: len(site.ids(srv.outlet.key)) for srv in demo_site._servers}
+    first = {s.name: s.crawl_report for s in Source.objects.all()}
+    hx, df, nf = first["华夏日报"], first["东方新闻网"], first["南风资讯"]
+    assert all(r.completed and r.started <= r.finished for r in first.values())
+    assert (hx.count(CrawlKind.FETCHED), hx.count(CrawlKind.NEW)) == (articles["huaxia"], articles["huaxia"])
+    assert hx.problems() == {CrawlKind.ROBOTS: 1} and hx.skipped() == {}  # the memo robots.txt forbids
+    # 东方新闻网: its articles and a PDF fetched; two articles say noarchive
+    assert df.count(CrawlKind.FETCHED) == articles["dongfang"] + 1
+    assert df.count(CrawlKind.NEW) == articles["dongfang"] - 2
+    assert df.skipped() == {CrawlKind.NOARCHIVE: 2, CrawlKind.NOT_HTML: 1} and df.problems() == {}
+    # 南风资讯: a malformed link and an oversized page in its feed
+    assert (nf.count(CrawlKind.FETCHED), nf.count(CrawlKind.NEW)) == (articles["nanfeng"], articles["nanfeng"])
+    assert nf.problems() == {CrawlKind.BAD_URL: 1, CrawlKind.OVERSIZED: 1}
+
+    demo_site.set_edition(1)
+    kuaizhao.crawl(demo_sources, "--recrawl-all")
+    outlet = {i: site.outlet_of(i).key for i in range(site.count)}
+    removed = Counter(outlet[i] for i in range(site.count) if site.article(i).removed_in == 1)
+    edited = Counter(outlet[i] for i in range(site.count) if site.article(i).edited_in == 1)
+    second = {s.name: s.crawl_report for s in Source.objects.all()}
+    hx, df, nf = second["华夏日报"], second["东方新闻网"], second["南风资讯"]
+    assert removed["huaxia"] and removed["nanfeng"] and removed["dongfang"]
+    # Removed articles: 华夏日报 answers 404 and 南风资讯 410 (HTTP errors), 东方新闻网 a 200 "deleted" page.
+    assert hx.problems() == {CrawlKind.HTTP_ERROR: removed["huaxia"], CrawlKind.ROBOTS: 1}
+    assert nf.problems() == {CrawlKind.HTTP_ERROR: removed["nanfeng"], CrawlKind.BAD_URL: 1, CrawlKind.OVERSIZED: 1}
+    assert df.count(CrawlKind.NOT_ARTICLE) == removed["dongfang"] and CrawlKind.HTTP_ERROR not in df.problems()
+    for key, report in (("huaxia", hx), ("dongfang", df), ("nanfeng", nf)):
+        assert report.count(CrawlKind.NEW) == edited[key], key
+        assert report.count(CrawlKind.UNCHANGED) == (articles[key] - edited[key] - removed[key]
+                                                     - (2 if key == "dongfang" else 0)), key
+
+    status = kuaizhao.run("status").stdout
+    huaxia = status.split("华夏日报")[1].split("\n")[1]
+    assert "finished" in huaxia and f"{articles['huaxia']} fetched" in huaxia
+    assert f"errors: http-error {removed['huaxia']}, robots 1" in huaxia

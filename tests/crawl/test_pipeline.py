@@ -84,3 +84,37 @@ def test_a_store_that_fails_stops_the_crawl(tmp_path):
     assert stats.values["kz/errors/store"] == 2
     assert stats.values["kz/store_failure"] == "the store worker stopped: database is locked"
     pipeline.store.close()
+
+
+def test_outcomes_are_counted_per_source_too(db, tmp_path):
+    from dataclasses import replace
+
+    from kuaizhao.crawl.tally import per_source
+
+    stats = Stats()
+    pipeline = ArchivePipeline(WarcStore(tmp_path), InlineSink(), stats, batch_size=10)  # type: ignore[arg-type]
+    pipeline.process_item(replace(item(1), source="甲/乙报"))
+    pipeline.process_item(replace(item(2, headers=[("Content-Type", "application/pdf")], body="%PDF"), source="丙网"))
+    pipeline.process_item(replace(item(3), source="丙网"))
+    pipeline.process_item(item(4))  # no source: counted crawl-wide only
+    pipeline.close_spider()
+    assert per_source(stats.values) == {"甲/乙报": {"fetched": 1, "new": 1},
+                                        "丙网": {"fetched": 2, "not-html": 1, "new": 1}}
+    assert stats.values["kz/fetched"] == 4 and stats.values["kz/outcome/new"] == 3
+
+
+def test_captures_that_cannot_be_stored_are_counted_per_source(tmp_path):
+    from dataclasses import replace
+
+    from kuaizhao.crawl.tally import per_source
+
+    class Crawler:
+        engine = Engine()
+
+    stats = Stats()
+    pipeline = ArchivePipeline(WarcStore(tmp_path), FailingSink(), stats, batch_size=2,  # type: ignore[arg-type]
+                               crawler=Crawler())  # type: ignore[arg-type]
+    pipeline.process_item(replace(item(1), source="甲报"))
+    pipeline.process_item(replace(item(2), source="甲报"))
+    assert per_source(stats.values) == {"甲报": {"fetched": 2, "store": 2}}
+    pipeline.store.close()

@@ -7,7 +7,9 @@ Capture (and moves `Page.last_seen`) but no Snapshot. Rows are written only by `
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
+from .crawl_report import CrawlReport
 from .querysets import CaptureQuerySet, PageQuerySet, SnapshotQuerySet
 
 
@@ -36,13 +38,13 @@ class TakedownState(models.TextChoices):
     """Whether a snapshot may be shown; the takedown process moves snapshots between these."""
 
     NONE = "none", "公开"  # shown
-    TAKEN_DOWN = "taken-down", "已删除"  # hidden from every public read, kept for the record
+    TAKEN_DOWN = "taken-down", "已下架"  # hidden from every public read, kept for the record
 
 
 class Category(models.Model):
-    slug = models.SlugField(unique=True, help_text="URL name, e.g. china")
-    name = models.CharField(max_length=32, unique=True, help_text="display name, e.g. 国内")
-    position = models.PositiveSmallIntegerField(default=100, help_text="order in the navigation")
+    slug = models.SlugField("网址名", unique=True, help_text="用在网址里，例如 china")
+    name = models.CharField("名称", max_length=32, unique=True, help_text="显示的名称，例如 国内")
+    position = models.PositiveSmallIntegerField("排序", default=100, help_text="在导航栏中的位置，小的在前")
 
     class Meta:
         ordering = ["position", "pk"]
@@ -55,13 +57,18 @@ class Category(models.Model):
 class Source(models.Model):
     """A configured outlet (a `[[source]]` entry of sources.toml)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    homepage = models.URLField(max_length=500)
-    default_category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
-    config = models.JSONField(default=dict, blank=True, help_text="the sources.toml entry last loaded")
-    updated_at = models.DateTimeField(auto_now=True)
-    crawl_started_at = models.DateTimeField(null=True, blank=True, help_text="start of the last crawl")
-    crawl_completed_at = models.DateTimeField(null=True, blank=True, help_text="end of the last crawl that finished")
+    name = models.CharField("名称", max_length=100, unique=True)
+    homepage = models.URLField("首页", max_length=500)
+    default_category = models.ForeignKey(Category, verbose_name="默认类别", null=True, blank=True,
+                                         on_delete=models.SET_NULL)
+    config = models.JSONField("配置", default=dict, blank=True, help_text="最近一次读入的 sources.toml 条目")
+    updated_at = models.DateTimeField("配置读入时间", auto_now=True)
+    crawl_started_at = models.DateTimeField("上次抓取开始", null=True, blank=True)
+    crawl_completed_at = models.DateTimeField("上次完整抓取结束", null=True, blank=True,
+                                              help_text="最近一次正常结束的抓取的结束时间")
+    # What the last crawl of this source did: crawl_report.CrawlReport, written when it ends
+    # (finished or interrupted); only {"started": …} while it runs or if its process was killed.
+    last_crawl = models.JSONField("上次抓取情况", default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -77,22 +84,27 @@ class Source(models.Model):
             self.crawl_started_at is not None and self.crawl_started_at > self.crawl_completed_at
         )
 
+    @property
+    def crawl_report(self) -> CrawlReport:
+        """What the last crawl of this source did (crawl_report.py)."""
+        return CrawlReport.from_json(self.last_crawl)
+
 
 class Page(models.Model):
     """One canonical article URL, however many times it was fetched."""
 
-    url = models.CharField(max_length=2000, unique=True)
+    url = models.CharField("网址", max_length=2000, unique=True)
     urlkey = models.CharField(
-        max_length=2000, db_index=True, blank=True, help_text="SURT form of the URL: what CDX and Memento lookups match"
+        "SURT 键", max_length=2000, db_index=True, blank=True, help_text="网址的 SURT 形式：CDX 和 Memento 查询按它匹配"
     )
-    host = models.CharField(max_length=255, db_index=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
-    status = models.CharField(max_length=16, choices=PageStatus.choices, default=PageStatus.LIVE)
-    first_seen = models.DateTimeField(help_text="first fetch")
-    last_fetched = models.DateTimeField(help_text="last fetch attempt, whatever its outcome")
-    last_seen = models.DateTimeField(null=True, blank=True, help_text="last fetch that found the article")
+    host = models.CharField("主机", max_length=255, db_index=True)
+    source = models.ForeignKey(Source, verbose_name="来源网站", null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField("状态", max_length=16, choices=PageStatus.choices, default=PageStatus.LIVE)
+    first_seen = models.DateTimeField("首次抓取", help_text="第一次抓取的时间")
+    last_fetched = models.DateTimeField("最近抓取", help_text="最近一次抓取尝试，无论结果如何")
+    last_seen = models.DateTimeField("最近见到文章", null=True, blank=True, help_text="最近一次抓到文章的时间")
     latest_snapshot = models.ForeignKey(
-        "Snapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Snapshot", verbose_name="最新快照", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = PageQuerySet.as_manager()
@@ -112,19 +124,20 @@ class Page(models.Model):
 class Capture(models.Model):
     """One fetch: what was asked, what came back, and where its bytes are in the WARC files."""
 
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="captures")
-    url = models.CharField(max_length=2000, help_text="the URL as fetched (before canonicalisation)")
-    fetched_at = models.DateTimeField(db_index=True)
-    http_status = models.PositiveSmallIntegerField()
-    headers = models.JSONField(default=list, help_text="response headers as [name, value] pairs")
-    content_type = models.CharField(max_length=200, blank=True)
-    payload_sha256 = models.CharField(max_length=64, blank=True, help_text="hex SHA-256 of the body")
-    payload_length = models.PositiveIntegerField(default=0)
-    warc_file = models.CharField(max_length=255, blank=True, help_text="empty when the body was not kept")
-    warc_offset = models.BigIntegerField(null=True, blank=True)
-    warc_length = models.PositiveIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, choices=CaptureOutcome.choices)
-    reason = models.CharField(max_length=300, blank=True, help_text="why it was skipped, when it was")
+    page = models.ForeignKey(Page, verbose_name="页面", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="captures")
+    url = models.CharField("抓取网址", max_length=2000, help_text="实际抓取的网址（规范化之前）")
+    fetched_at = models.DateTimeField("抓取时间", db_index=True)
+    http_status = models.PositiveSmallIntegerField("HTTP 状态码")
+    headers = models.JSONField("响应头", default=list, help_text="[名称, 值] 对的列表")
+    content_type = models.CharField("内容类型", max_length=200, blank=True)
+    payload_sha256 = models.CharField("正文 SHA-256", max_length=64, blank=True, help_text="十六进制")
+    payload_length = models.PositiveIntegerField("正文字节数", default=0)
+    warc_file = models.CharField("WARC 文件", max_length=255, blank=True, help_text="为空：正文没有保存")
+    warc_offset = models.BigIntegerField("WARC 偏移", null=True, blank=True)
+    warc_length = models.PositiveIntegerField("WARC 长度", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=16, choices=CaptureOutcome.choices)
+    reason = models.CharField("原因", max_length=300, blank=True, help_text="跳过时的原因")
 
     objects = CaptureQuerySet.as_manager()
 
@@ -133,7 +146,7 @@ class Capture(models.Model):
         verbose_name = verbose_name_plural = "抓取记录"
 
     def __str__(self) -> str:
-        return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.url} @ {timezone.localtime(self.fetched_at):%Y-%m-%d %H:%M:%S}"
 
     @property
     def kept(self) -> bool:
@@ -147,7 +160,7 @@ class Story(models.Model):
     found); every version of one page belongs to the page's first story.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "报道"
@@ -159,33 +172,35 @@ class Story(models.Model):
 class Snapshot(models.Model):
     """One distinct extracted content of a page, as first captured."""
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="snapshots")
+    page = models.ForeignKey(Page, verbose_name="页面", on_delete=models.CASCADE, related_name="snapshots")
     # RESTRICT, not PROTECT: a capture cannot be deleted under its snapshot, but deleting a page
     # (which cascades to both) is allowed.
-    capture = models.ForeignKey(Capture, on_delete=models.RESTRICT, related_name="+")
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
-    title = models.CharField(max_length=500)
-    text = models.TextField(help_text="plain text, one paragraph per line")
-    html = models.TextField(help_text="sanitised article HTML")
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_precision = models.CharField(max_length=8, blank=True)
-    published_provenance = models.CharField(max_length=16, blank=True, help_text="jsonld/meta/url/text/relative")
-    published_raw = models.CharField(max_length=100, blank=True, help_text="the time as the page states it")
-    updated_at = models.DateTimeField(null=True, blank=True)
-    updated_provenance = models.CharField(max_length=16, blank=True)
-    source_name = models.CharField(max_length=200, blank=True, help_text="来源: the outlet credited")
-    reposted_from = models.CharField(max_length=500, blank=True, help_text="本文转自: the reprint chain")
-    original_title = models.CharField(max_length=500, blank=True, help_text="原标题: the title it first ran under")
-    authors = models.JSONField(default=list, blank=True)
-    editor = models.CharField(max_length=100, blank=True, help_text="责任编辑")
-    charset = models.CharField(max_length=32, blank=True)
-    content_hash = models.CharField(max_length=64, db_index=True)
-    captured_at = models.DateTimeField(help_text="capture time of the fetch that first saw this content")
-    sort_time = models.DateTimeField(help_text="published time when known, else capture time")
-    takedown = models.CharField(max_length=16, choices=TakedownState.choices, default=TakedownState.NONE)
+    capture = models.ForeignKey(Capture, verbose_name="抓取记录", on_delete=models.RESTRICT, related_name="+")
+    source = models.ForeignKey(Source, verbose_name="来源网站", null=True, blank=True, on_delete=models.SET_NULL)
+    category = models.ForeignKey(Category, verbose_name="类别", null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField("标题", max_length=500)
+    text = models.TextField("正文", help_text="纯文本，每段一行")
+    html = models.TextField("正文 HTML", help_text="清理过的文章 HTML")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_precision = models.CharField("发布时间精度", max_length=8, blank=True)
+    published_provenance = models.CharField("发布时间出处", max_length=16, blank=True,
+                                            help_text="jsonld / meta / url / text / relative")
+    published_raw = models.CharField("页面所写的发布时间", max_length=100, blank=True)
+    updated_at = models.DateTimeField("更新时间", null=True, blank=True)
+    updated_provenance = models.CharField("更新时间出处", max_length=16, blank=True)
+    source_name = models.CharField("来源", max_length=200, blank=True, help_text="页面所署的来源媒体")
+    reposted_from = models.CharField("本文转自", max_length=500, blank=True, help_text="转载链")
+    original_title = models.CharField("原标题", max_length=500, blank=True, help_text="文章最初刊出时的标题")
+    authors = models.JSONField("作者", default=list, blank=True)
+    editor = models.CharField("责任编辑", max_length=100, blank=True)
+    charset = models.CharField("字符集", max_length=32, blank=True)
+    content_hash = models.CharField("内容指纹", max_length=64, db_index=True)
+    captured_at = models.DateTimeField("快照时间", help_text="第一次抓到这一内容的时间")
+    sort_time = models.DateTimeField("排序时间", help_text="已知发布时间时为发布时间，否则为快照时间")
+    takedown = models.CharField("显示状态", max_length=16, choices=TakedownState.choices, default=TakedownState.NONE)
     # None until clustered (snapshots stored before stories existed: `kuaizhao stories` assigns them).
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="snapshots")
+    story = models.ForeignKey(Story, verbose_name="报道", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="snapshots")
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -237,11 +252,12 @@ class StoryBucket(models.Model):
     make candidates).
     """
 
-    key = models.BigIntegerField()
-    time = models.DateTimeField()
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField("分桶键")
+    time = models.DateTimeField("时间")
+    snapshot = models.ForeignKey(Snapshot, verbose_name="快照", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = verbose_name_plural = "报道分桶"
         indexes = [models.Index(fields=["key", "time"], name="story_bucket_key_time")]
 
     def __str__(self) -> str:
@@ -258,8 +274,8 @@ class IndexChange(models.Model):
     then: public and current → (re)indexed, anything else → removed from the index.
     """
 
-    snapshot_id = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot_id = models.BigIntegerField("快照 ID")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "索引变更"

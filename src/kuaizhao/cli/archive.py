@@ -4,10 +4,15 @@ operators' changes to it (through the services, as the admin makes them)."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from .startup import django_setup, pad, progress
+
+if TYPE_CHECKING:
+    from ..archive.crawl_report import CrawlReport
 
 
 @click.command()
@@ -31,6 +36,7 @@ def status() -> None:
     for source in Source.objects.annotate(pages=Count("page", distinct=True), last=Max("page__last_fetched")):
         when = timezone.localtime(source.last).strftime("%Y-%m-%d %H:%M") if source.last else "never"
         click.echo(f"  {pad(source.name, 14)} {source.pages:>7} pages, last fetch {when}")
+        click.echo(f"  {'':14}   {crawl_health(source.crawl_report)}")
     index = sync.status()
     if index.generation is None:
         click.echo(f"search index: none ({index.problem})")
@@ -38,6 +44,32 @@ def status() -> None:
         behind = f", {index.pending} changes pending" if index.pending else ""
         click.echo(f"search index: {index.documents} of {index.indexable} searchable snapshots{behind}, "
                    f"{index.size_bytes / 1e6:.1f} MB ({index.generation})")
+
+
+def crawl_health(report: CrawlReport) -> str:
+    """One line on a source's last crawl: when, how it ended, what it stored, what went wrong."""
+    from django.utils import timezone
+
+    from ..archive.crawl_report import CrawlKind
+
+    if report.started is None:
+        return "last crawl: never"
+
+    def when(t: datetime) -> str:
+        return timezone.localtime(t).strftime("%Y-%m-%d %H:%M")
+
+    if report.completed:
+        end = f"finished {when(report.finished)}" if report.finished else "finished"
+    elif report.reason:
+        end = f"NOT FINISHED ({report.reason}" + (f", stopped {when(report.finished)})" if report.finished else ")")
+    else:
+        end = "NOT FINISHED (running, or its process was killed)"
+    counts = (f"{report.count(CrawlKind.FETCHED)} fetched, {report.count(CrawlKind.NEW)} new, "
+              f"{report.count(CrawlKind.UNCHANGED)} unchanged")
+    skipped = ", ".join(f"{k.value} {n}" for k, n in report.skipped().items())
+    problems = ", ".join(f"{k.value} {n}" for k, n in report.problems().items())
+    return (f"last crawl {when(report.started)}, {end}: {counts}" + (f"; skipped: {skipped}" if skipped else "")
+            + f"; errors: {problems or 'none'}")
 
 
 def story_counts() -> str:

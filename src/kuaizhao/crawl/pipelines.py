@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,10 @@ from twisted.internet.defer import Deferred
 
 from ..archive import ingest
 from ..archive.warc import WarcStore
+from . import tally
 from .items import FailedFetch
 from .sink import InlineSink, Sink, StoreFailed, WorkerSink
-from .worker import Unreachable
+from .worker import Job, Outcome, Unreachable, sources_of
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +64,17 @@ class ArchivePipeline:
         try:
             self._count(self.sink.close())
         except StoreFailed as exc:
+            self._count(self.sink.results())  # what was stored before it failed, and what was not
             self._stop(str(exc))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, FailedFetch):
             self.flush()  # keep the order of events for the page
-            try:
-                self.sink.submit(Unreachable(item.page_url, item.when, item.source))
-            except StoreFailed as exc:
-                self._stop(str(exc))
+            self._submit(Unreachable(item.page_url, item.when, item.source))
             return None
         assert isinstance(item, ingest.Fetched)
         self.stats.inc_value("kz/fetched")
+        tally.count(self.stats, item.source, "fetched")
         self._batch.append(ingest.capture(item, self.store))
         self._first_at = self._first_at or time.monotonic()
         if len(self._batch) >= self.batch_size:
@@ -90,9 +91,14 @@ class ArchivePipeline:
             return
         batch, self._batch, self._first_at = self._batch, [], 0.0
         self.store.sync()  # on disk before any row can point at it
+        self._submit(batch)
+
+    def _submit(self, job: Job) -> None:
         try:
-            self.sink.submit(batch)
+            self.sink.submit(job)
         except StoreFailed as exc:
+            for source, n in Counter(sources_of(job)).items():
+                tally.count(self.stats, source, "store", n)
             self._stop(str(exc))
 
     def _stop(self, why: str) -> None:
@@ -106,6 +112,7 @@ class ArchivePipeline:
                 # Twisted drives the coroutine (the crawl runs on the epoll reactor, not asyncio).
                 Deferred.fromCoroutine(self.crawler.engine.close_spider_async(reason="store-failed"))
 
-    def _count(self, outcomes: list[str]) -> None:
-        for outcome in outcomes:
+    def _count(self, outcomes: list[Outcome]) -> None:
+        for source, outcome in outcomes:
             self.stats.inc_value(f"kz/outcome/{outcome}")
+            tally.count(self.stats, source, outcome)

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from django.conf import settings as django_settings
 from scrapy.crawler import CrawlerProcess
 
-from ..archive.services import finish_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
+from ..archive.services import end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
 from ..sources import Source, parse_duration
 from .progress import counts
 from .spiders.archive import ArchiveSpider
+from .tally import per_source
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,6 @@ def run_crawl(sources: list[Source], options: CrawlOptions = CrawlOptions()) -> 
     process.start()
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
-    if stats.get("finish_reason") == "finished":
-        finish_crawl(names, datetime.now(UTC))
+    # Finished or not (Ctrl-C, a store failure): each source's report says how far it got.
+    end_crawl(names, started_at, datetime.now(UTC), stats.get("finish_reason", ""), per_source(stats))
     return CrawlSummary(stats, time.monotonic() - started, log_file)

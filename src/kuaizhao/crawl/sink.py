@@ -16,7 +16,8 @@ import queue
 from typing import Protocol
 
 from . import worker
-from .worker import Job, process, update_index
+from .tally import STORE_ERROR
+from .worker import Job, Outcome, process, update_index
 
 log = logging.getLogger(__name__)
 
@@ -27,24 +28,24 @@ class StoreFailed(RuntimeError):
 
 class Sink(Protocol):
     def submit(self, job: Job) -> None: ...
-    def results(self) -> list[str]: ...
-    def close(self) -> list[str]: ...
+    def results(self) -> list[Outcome]: ...
+    def close(self) -> list[Outcome]: ...
 
 
 class InlineSink:
     """Extract and store in the calling process (tests, and KUAIZHAO_STORE_PROCESS=0)."""
 
     def __init__(self) -> None:
-        self._done: list[str] = []
+        self._done: list[Outcome] = []
 
     def submit(self, job: Job) -> None:
         self._done.extend(process(job))
 
-    def results(self) -> list[str]:
+    def results(self) -> list[Outcome]:
         done, self._done = self._done, []
         return done
 
-    def close(self) -> list[str]:
+    def close(self) -> list[Outcome]:
         update_index(final=True)
         return self.results()
 
@@ -55,12 +56,12 @@ class WorkerSink:
     def __init__(self, queue_batches: int = 8) -> None:
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue[Job | None] = ctx.Queue(maxsize=queue_batches)
-        self._done: mp.Queue[list[str] | tuple[str, str]] = ctx.Queue()
+        self._done: mp.Queue[list[Outcome] | tuple[str, str, list[str | None]]] = ctx.Queue()
         self._proc = ctx.Process(target=worker.main, args=(self._jobs, self._done, os.getpid()),
                                  name="kuaizhao-store", daemon=False)
         self._proc.start()
         self.failed: str | None = None
-        self._pending: list[str] = []
+        self._pending: list[Outcome] = []
 
     def submit(self, job: Job) -> None:
         while True:
@@ -73,28 +74,29 @@ class WorkerSink:
             except queue.Full:
                 continue
 
-    def results(self) -> list[str]:
+    def results(self) -> list[Outcome]:
         out, self._pending = self._pending, []
         while True:
             try:
                 item = self._done.get_nowait()
             except queue.Empty:
                 return out
-            if isinstance(item, tuple):  # ("error", traceback)
+            if isinstance(item, tuple):  # ("error", traceback, the failed job's sources)
                 self.failed = item[1]
                 log.error("store worker: %s", item[1])
-                out.append("store-error")
+                out += [(source, STORE_ERROR) for source in item[2]]
             else:
                 out.extend(item)
 
-    def close(self) -> list[str]:
+    def close(self) -> list[Outcome]:
         if self._proc.is_alive():
             self._jobs.put(None)
-        out: list[str] = []
+        out: list[Outcome] = []
         while self._proc.is_alive() or not self._done.empty():
             out.extend(self.results())
             self._proc.join(0.1)
         out.extend(self.results())
         if self.failed:
+            self._pending = out  # still counted: the caller reads them with results()
             raise StoreFailed(f"the store worker stopped: {self.failed}")
         return out

@@ -32,18 +32,25 @@ class Unreachable:
 
 
 Job = list["PendingCapture"] | Unreachable
+# (source name or None, outcome value) of one capture: the crawl counts both crawl-wide and per source.
+Outcome = tuple[str | None, str]
 
 
-def process(job: Job) -> list[str]:
-    """Extract and store one job; returns the outcome values (for the crawl's counters)."""
+def process(job: Job) -> list[Outcome]:
+    """Extract and store one job; returns each capture's source and outcome (for the crawl's counters)."""
     from ..archive import ingest, services
 
     if isinstance(job, Unreachable):
         services.record_unreachable(job.page_url, job.when, job.source)
-        return []
-    outcomes = [o.value for o in ingest.store(job)]
+        return []  # the spider counted it when the fetch failed
+    outcomes = [(p.capture.source, o.value) for p, o in zip(job, ingest.store(job), strict=True)]
     update_index(final=False)
     return outcomes
+
+
+def sources_of(job: Job) -> list[str | None]:
+    """The source of each capture of a job (a job that could not be stored is counted per source)."""
+    return [job.source] if isinstance(job, Unreachable) else [p.capture.source for p in job]
 
 
 def update_index(final: bool) -> None:
@@ -73,7 +80,7 @@ def main(jobs: Any, done: Any, parent: int) -> None:
         try:
             done.put(process(job))
         except Exception:  # noqa: BLE001 — reported to the crawler, which stops on it
-            done.put(("error", traceback.format_exc()))
+            done.put(("error", traceback.format_exc(), sources_of(job)))
             return
         finally:
             busy.clear()

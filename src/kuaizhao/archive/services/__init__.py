@@ -4,7 +4,8 @@ Views, the admin, the CLI, the crawler and the WARC importer call these function
 creates or changes those rows. Each change that affects what search shows is written to the
 index change log (`changes.py`) in the same transaction.
 
-    sources.py     the configured outlets; what a crawl may skip and must look at again
+    sources.py     the configured outlets; what a crawl may skip and must look at again; how
+                   each source's last crawl went
     captures.py    a batch of fetches → Capture rows, new Snapshots, page states
     stories.py     which story each new snapshot joins (reprint clusters)
     takedowns.py   hiding snapshots from readers, and showing them again
@@ -13,12 +14,12 @@ index change log (`changes.py`) in the same transaction.
 
 from .captures import CapturedPage, record_unreachable, store_captures
 from .changes import log_index_changes
-from .sources import category_map, finish_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
+from .sources import category_map, end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
 from .stories import cluster_unassigned
 from .takedowns import restore, take_down
 
 __all__ = [
-    "CapturedPage", "category_map", "cluster_unassigned", "finish_crawl", "known_pages", "log_index_changes",
-    "pages_to_recheck", "record_unreachable", "restore", "start_crawl", "store_captures", "sync_sources",
-    "take_down",
+    "CapturedPage", "category_map", "cluster_unassigned", "end_crawl", "known_pages", "log_index_changes",
+    "pages_to_recheck", "record_unreachable", "restore", "start_crawl", "store_captures",
+    "sync_sources", "take_down",
 ]

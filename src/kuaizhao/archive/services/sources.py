@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from django.db import transaction
+
 from ...sources import Source as SourceConfig
+from ..crawl_report import CrawlReport
 from ..models import Category, Page, PageStatus, Source
 
 
@@ -31,13 +34,25 @@ def start_crawl(names: Iterable[str], when: datetime) -> set[str]:
     finished, whose listings must therefore be followed to full depth again."""
     rows = list(Source.objects.filter(name__in=list(names)))
     interrupted = {s.name for s in rows if s.last_crawl_interrupted}
-    Source.objects.filter(pk__in=[s.pk for s in rows]).update(crawl_started_at=when)
+    # The report of the previous crawl goes: until this one ends, the source shows a crawl started
+    # and not finished, which is also what a killed crawl leaves behind.
+    Source.objects.filter(pk__in=[s.pk for s in rows]).update(
+        crawl_started_at=when, last_crawl=CrawlReport(started=when).to_json())
     return interrupted
 
 
-def finish_crawl(names: Iterable[str], when: datetime) -> None:
-    """Record that a crawl of these sources ran to its end."""
-    Source.objects.filter(name__in=list(names)).update(crawl_completed_at=when)
+def end_crawl(names: Iterable[str], started: datetime, ended: datetime, reason: str,
+              counts: Mapping[str, Mapping[str, int]]) -> None:
+    """Record how a crawl of these sources ended (Scrapy's finish reason: "finished" when it ran
+    to its end) and what it counted per source (`counts`: source name → CrawlKind value → n)."""
+    with transaction.atomic():
+        for source in Source.objects.filter(name__in=list(names)):
+            source.last_crawl = CrawlReport(started, ended, reason, dict(counts.get(source.name, {}))).to_json()
+            fields = ["last_crawl"]
+            if reason == "finished":
+                source.crawl_completed_at = ended
+                fields.append("crawl_completed_at")
+            source.save(update_fields=fields)
 
 
 def category_map() -> dict[str, Category]:

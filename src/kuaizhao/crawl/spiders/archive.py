@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -23,6 +25,7 @@ from twisted.python.failure import Failure
 from ...archive.canonical import canonical_url
 from ...archive.ingest import Fetched
 from ...sources import Source
+from .. import tally
 from ..discover import feed_links, listing_links, sitemap_links
 from ..items import FailedFetch
 from ..middlewares import RAW_KEY
@@ -53,6 +56,12 @@ class ArchiveSpider(scrapy.Spider):
             (s.name, n): re.compile(listing.pattern) if listing.pattern else None
             for s in sources for n, listing in enumerate(s.listings)
         }
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.response_failed, signal=signals.spider_error)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources.values():
@@ -119,10 +128,10 @@ class ArchiveSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("kz_source")
         if failure.check(IgnoreRequest):
-            self._count("skipped/robots")
+            self._count("skipped/robots", source, "robots")
             log.info("robots.txt forbids %s", request.url)
             return
-        self._count("errors/discovery")
+        self._count("errors/discovery", source, "discovery")
         self._count(f"errors/source/{source}")
         log.warning("cannot read %s of %s (%s): %s", request.meta.get("kz_kind"), source, request.url,
                     failure.getErrorMessage())
@@ -133,7 +142,7 @@ class ArchiveSpider(scrapy.Spider):
         try:
             canonical = canonical_url(url)
         except ValueError as exc:
-            self._count("skipped/bad-url")
+            self._count("skipped/bad-url", source.name, "bad-url")
             log.warning("bad URL in %s: %r (%s)", source.name, url, exc)
             return None
         if canonical in self._queued:
@@ -142,7 +151,7 @@ class ArchiveSpider(scrapy.Spider):
         last = self.known.get(canonical)
         interval = source.recrawl or self.default_recrawl
         if last is not None and not self.recrawl_all and self.started - last < interval:
-            self._count("skipped/fresh")
+            self._count("skipped/fresh", source.name, "fresh")
             return None
         self._count("requested/recheck" if recheck else "requested/discovered")
         return scrapy.Request(
@@ -165,19 +174,29 @@ class ArchiveSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[FailedFetch]:
         request = failure.request  # type: ignore[attr-defined]
+        source = request.meta["kz_source"]
         if failure.check(IgnoreRequest):
-            self._count("skipped/robots")
+            self._count("skipped/robots", source, "robots")
             log.info("robots.txt forbids %s", request.url)
             return
         if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
-            self._count("skipped/oversized")
+            self._count("skipped/oversized", source, "oversized")
             log.warning("not archived, body over the size limit: %s", request.url)
             return
-        self._count("errors/unreachable")
+        self._count("errors/unreachable", source, "unreachable")
         log.warning("unreachable: %s: %s", request.url, failure.getErrorMessage())
         yield FailedFetch(request.meta["kz_page_url"], datetime.now(UTC), request.meta["kz_source"],
                           failure.getErrorMessage()[:300])
 
-    def _count(self, key: str) -> None:
+    def response_failed(self, failure: Failure, response: Response, spider: Any = None) -> None:
+        """An exception in a callback (Scrapy counts it crawl-wide): counted for its source too."""
+        assert self.crawler.stats is not None
+        request = getattr(response, "request", None)
+        tally.count(self.crawler.stats, request.meta.get("kz_source") if request else None, "exception")
+
+    def _count(self, key: str, source: str | None = None, kind: str | None = None) -> None:
+        """Count crawl-wide (`kz/<key>`) and, given a kind, for the source (crawl/tally.py)."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"kz/{key}")
+        if kind is not None:
+            tally.count(self.crawler.stats, source, kind)
