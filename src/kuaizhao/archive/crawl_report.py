@@ -64,6 +64,11 @@ class CrawlReport:
         return self.reason == "finished"
 
     @property
+    def recorded(self) -> bool:
+        """Whether the crawl got to record its counts (it ended, finished or not)."""
+        return bool(self.reason)
+
+    @property
     def reason_label(self) -> str:
         if not self.started:
             return ""

@@ -63,7 +63,7 @@ def crawl_health(report: CrawlReport) -> str:
     elif report.reason:
         end = f"NOT FINISHED ({report.reason}" + (f", stopped {when(report.finished)})" if report.finished else ")")
     else:
-        end = "NOT FINISHED (running, or its process was killed)"
+        return f"last crawl {when(report.started)}, NOT FINISHED (running, or its process was killed): no counts"
     counts = (f"{report.count(CrawlKind.FETCHED)} fetched, {report.count(CrawlKind.NEW)} new, "
               f"{report.count(CrawlKind.UNCHANGED)} unchanged")
     skipped = ", ".join(f"{k.value} {n}" for k, n in report.skipped().items())
