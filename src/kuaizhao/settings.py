@@ -206,8 +206,10 @@ TEMPLATES = [
         },
     },
     {
-        # The admin's, the API docs' and the sitemaps' own templates.
+        # The admin's, the API docs' and the sitemaps' own templates, and our admin's overrides
+        # (apart from web/templates, which the Jinja2 engine above reads first).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "web" / "admin" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
-    """The public site and the operators' admin (web/admin.py, found by Django's autodiscovery)."""
+    """The public site and the operators' admin (web/admin/, found by Django's autodiscovery)."""
 
     name = "kuaizhao.web"
     label = "web"

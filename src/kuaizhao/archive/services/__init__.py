@@ -9,10 +9,12 @@ index change log (`changes.py`) in the same transaction.
     captures.py    a batch of fetches → Capture rows, new Snapshots, page states
     stories.py     which story each new snapshot joins (reprint clusters)
     takedowns.py   hiding snapshots from readers, and showing them again
+    categories.py  operators' edits of categories
     changes.py     the search index's change log
 """
 
 from .captures import CapturedPage, record_unreachable, store_captures
+from .categories import save_category
 from .changes import log_index_changes
 from .sources import category_map, end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
 from .stories import cluster_unassigned
@@ -20,6 +22,6 @@ from .takedowns import restore, take_down
 
 __all__ = [
     "CapturedPage", "category_map", "cluster_unassigned", "end_crawl", "known_pages", "log_index_changes",
-    "pages_to_recheck", "record_unreachable", "restore", "start_crawl", "store_captures",
+    "pages_to_recheck", "record_unreachable", "restore", "save_category", "start_crawl", "store_captures",
     "sync_sources", "take_down",
 ]
