@@ -12,7 +12,10 @@ from .test_browser import CHROMIUM, chromium_or_skip
 
 
 @pytest.mark.browser
-def test_taking_a_snapshot_down_in_chromium(live_server, archive, admin_user, settings, tmp_path, artifacts):
+def test_taking_a_snapshot_down_in_chromium(django_db_serialized_rollback, live_server, archive, admin_user,
+                                            settings, tmp_path, artifacts):
+    """The live server needs a transactional database; with serialized rollback, as the suite's
+    other transactional tests, so that the rows the migrations seed are back for the next test."""
     chromium_or_skip()
     from playwright.sync_api import expect, sync_playwright
 
