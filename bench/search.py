@@ -86,12 +86,18 @@ def load(path: Path, limit: int | None) -> list[dict]:
 
 
 def index_docs(records: list[dict]) -> list[schema.IndexDoc]:
+    """The corpus as index documents. Stories are what the archive would have without clustering:
+    copies with the same words (the index's own content key); `copied` marks the stories with more
+    than one document, as the archive's change log keeps it (search/sync.py)."""
+    keys = [schema.story_key(None, r["text"]) for r in records]
+    shared = {key for key, n in Counter(keys).items() if n > 1}
     out = []
-    for i, r in enumerate(records, start=1):
+    for i, (r, key) in enumerate(zip(records, keys, strict=True), start=1):
         p = r["published"]
         when = datetime.fromisoformat(p if "T" in p else p + "T00:00:00+08:00")
         host = (urlsplit(r["url"]).hostname or "") if r.get("url") else ""
-        out.append(schema.IndexDoc(i, r["title"], r["text"], when, when, r["category"] or "", r["source"], host))
+        out.append(schema.IndexDoc(i, r["title"], r["text"], when, when, r["category"] or "", r["source"], host,
+                                   story=key, copied=key in shared))
     return out
 
 

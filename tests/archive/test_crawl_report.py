@@ -37,7 +37,7 @@ def test_a_finished_crawl_is_recorded_with_its_counts(db):
     assert done.skipped() == {CrawlKind.FRESH: 7}
     assert Source.objects.get(name="华夏日报").crawl_completed_at == T0 + timedelta(minutes=5)
     assert crawl_health(done) == ("last crawl 2026-01-17 12:00, finished 2026-01-17 12:05: 9 fetched, 4 new, "
-                                  "3 unchanged; skipped: fresh 7; errors: unreachable 2, store 1")
+                                  "3 unchanged; skipped: fresh 7; problems: unreachable 2, store 1")
     assert CrawlReport.from_json(done.to_json()) == done
 
 

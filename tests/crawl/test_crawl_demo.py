@@ -251,4 +251,4 @@ def test_each_source_keeps_the_health_of_its_last_crawl(kuaizhao, demo_site, dem
     status = kuaizhao.run("status").stdout
     huaxia = status.split("华夏日报")[1].split("\n")[1]
     assert "finished" in huaxia and f"{articles['huaxia']} fetched" in huaxia
-    assert f"errors: http-error {removed['huaxia']}, robots 1" in huaxia
+    assert f"problems: http-error {removed['huaxia']}, robots 1" in huaxia

@@ -22,7 +22,8 @@ def test_a_given_site_port_replaces_the_saved_one(tmp_path):
 
 
 def test_the_demo_moves_to_the_port_it_is_given_and_says_how_to_use_its_archive(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("KUAIZHAO_DATA_DIR", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    unset = ("KUAIZHAO_DATA_DIR", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
 
     def demo(site_port: int) -> str:
         done = subprocess.run([sys.executable, "-m", "kuaizhao", "demo", "--no-serve", "--articles", "30",

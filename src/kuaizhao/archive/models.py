@@ -221,6 +221,11 @@ class Snapshot(models.Model):
         return self.title
 
     @property
+    def is_public(self) -> bool:
+        """Whether readers may see it: `public()` (querysets.py) for one row already loaded."""
+        return self.takedown == TakedownState.NONE
+
+    @property
     def lead(self) -> str:
         """The first paragraph, for one-line listings."""
         return self.text.split("\n", 1)[0]

@@ -69,7 +69,7 @@ def crawl_health(report: CrawlReport) -> str:
     skipped = ", ".join(f"{k.value} {n}" for k, n in report.skipped().items())
     problems = ", ".join(f"{k.value} {n}" for k, n in report.problems().items())
     return (f"last crawl {when(report.started)}, {end}: {counts}" + (f"; skipped: {skipped}" if skipped else "")
-            + f"; errors: {problems or 'none'}")
+            + f"; problems: {problems or 'none'}")
 
 
 def story_counts() -> str:

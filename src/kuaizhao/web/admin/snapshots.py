@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from ...archive import services
-from ...archive.models import Snapshot, TakedownState
+from ...archive.models import Snapshot
 from ...search import sync
 from .. import links
 from ..jinja import provenance
@@ -92,7 +92,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="公开页面")
     def public_page(self, obj: Snapshot) -> str:
-        if obj.takedown != TakedownState.NONE:
+        if not obj.is_public:
             return "已下架：读者看不到这一快照"
         return format_html('<a href="{0}" target="_blank">{0}</a>', links.path("web:snapshot", obj.pk))
 
@@ -111,7 +111,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
                     extra_context: dict | None = None) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_takedown_permission(request):
-            restore = obj.takedown != TakedownState.NONE
+            restore = not obj.is_public
             name = "admin:archive_snapshot_restore" if restore else "admin:archive_snapshot_takedown"
             extra_context = {**(extra_context or {}), "kz_decision": {
                 "url": reverse(name, args=[obj.pk]), "restore": restore,
