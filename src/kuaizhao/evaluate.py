@@ -22,10 +22,11 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .extract import Article, extract
 from .extract.times import SHANGHAI
@@ -87,7 +88,7 @@ class Report:
     source: list[bool] = field(default_factory=list)
 
     @staticmethod
-    def mean(values: list) -> float | None:
+    def mean(values: Sequence[float]) -> float | None:
         return sum(values) / len(values) if values else None
 
     def figures(self) -> dict[str, float | None]:
@@ -132,7 +133,7 @@ def manifest_flags(directory: Path) -> dict[str, set[str]]:
     return flags
 
 
-def gold_text(gold: dict, flags: set[str], title: str | None) -> str:
+def gold_text(gold: dict[str, Any], flags: set[str], title: str | None) -> str:
     """The gold body with the lines its flags mark as another convention taken out."""
     lines = (gold.get("text") or "").split("\n")
     if "text_includes_headline" in flags and title:

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .exceptions import SourcesError
 from .extract.rules import SiteRules
@@ -206,7 +207,7 @@ def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
     return sources
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     msg = str(err["msg"])
     if err["type"] == "extra_forbidden":
         return f"unknown key {err['loc'][-1]!r}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -17,7 +18,7 @@ import click
 @click.option("--charset", default=None, help="Decode with this charset instead of detecting it.")
 @click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Score a gold directory (gold.jsonl + pages/<id>.html) instead of extracting one page.")
-def extract(file: click.utils.LazyFile | None, url: str, as_json: bool, captured: str | None, charset: str | None,
+def extract(file: BinaryIO | None, url: str, as_json: bool, captured: str | None, charset: str | None,
             eval_dir: Path | None) -> None:
     """Extract the article from a saved page (FILE, or - for standard input), or score a gold set."""
     from ..extract import SiteRules

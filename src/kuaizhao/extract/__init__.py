@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -163,7 +164,7 @@ def _login_wall(text: str) -> bool:
     return content.cjk_length(text) < 300 and any(p in text for p in LOGIN_WALL)
 
 
-def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict) -> None:
+def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict[str, Any]) -> None:
     """Author and publisher from JSON-LD and meta tags, when the page's text names none."""
     if not found.authors:
         people = meta.jsonld_names(ld.get("author")) or [meta.first(metas, meta.AUTHOR_META) or ""]

@@ -58,7 +58,8 @@ def agreement(a: str, b: str) -> float:
 def _readability(source: str) -> str | None:
     from readability import Document
 
-    return Document(source).summary(html_partial=True)
+    summary: str = Document(source).summary(html_partial=True)
+    return summary
 
 
 def _trafilatura(source: str) -> str | None:

@@ -128,7 +128,7 @@ _LINK_TEXT = etree.XPath(".//a//text()")
 
 
 def _link_density(el: lxml_html.HtmlElement) -> float:
-    total = _TEXT_LENGTH(el)
+    total: float = _TEXT_LENGTH(el)
     if not total:
         return 1.0
     return min(sum(len(t.strip()) for t in _LINK_TEXT(el)) / total, 1.0)

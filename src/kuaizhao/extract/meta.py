@@ -178,7 +178,7 @@ def headline(
             if 0 < distance <= 60:
                 near = True
                 score += 0.3 * (1 - distance / 120)  # just before the article
-            elif distance <= 0 and container in el.iterancestors() and -distance <= 15:
+            elif distance <= 0 and container is not None and container in el.iterancestors() and -distance <= 15:
                 near = True
                 score += 0.2  # the first thing inside the article
             elif distance < 0:

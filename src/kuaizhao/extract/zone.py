@@ -136,7 +136,7 @@ def lines(frags: list[Fragment]) -> list[str]:
 def trailing(container: lxml_html.HtmlElement, limit: int = 6) -> list[str]:
     """The first lines after the article body, where （责任编辑：…） and bylines often stand."""
     found: list[str] = []
-    node = container
+    node: lxml_html.HtmlElement | None = container
     while node is not None and len(found) < limit:
         sibling = node.getnext()
         while sibling is not None and len(found) < limit:

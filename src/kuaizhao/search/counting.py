@@ -72,7 +72,7 @@ def stories(searcher: tantivy.Searcher, schema: tantivy.Schema, tq: tantivy.Quer
         """Stories of a bucket (or of the whole) from its documents and its copied part."""
         if exact:
             return all_docs - _extra(part["stories"]["buckets"])
-        return all_docs - int(part.get("doc_count", copied_docs)) + round(part["stories"]["value"])
+        return all_docs - int(part.get("doc_count", copied_docs)) + round(float(part["stories"]["value"]))
 
     total = fewer(documents, agg)
     if doc_facets is None:

@@ -14,7 +14,9 @@ import os
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import tantivy
 
@@ -67,9 +69,9 @@ class Engine:
         self.home = home
         self._lock = threading.Lock()
         self._generation: Generation | None = None
-        self._stamp: tuple = ()
+        self._stamp: tuple[int, ...] = ()
 
-    def _current_stamp(self) -> tuple:
+    def _current_stamp(self) -> tuple[int, ...]:
         current = os.stat(self.home.path / CURRENT_FILE)
         name = self._generation.name if self._generation else None
         meta = os.stat(self.home.path / name / META_FILE) if name else None
@@ -174,7 +176,7 @@ def _search(searcher: tantivy.Searcher, tq: tantivy.Query, limit: int, sort: str
     return searcher.search(tq, limit, count=count)
 
 
-def _collapse(raw: list, ids: list, stories: list) -> list[Hit]:
+def _collapse(raw: list[tuple[Any, tantivy.DocAddress]], ids: Sequence[object], stories: Sequence[object]) -> list[Hit]:
     """Keep the best-ranked document of each story, in rank order."""
     seen: set[int] = set()
     out = []

@@ -20,11 +20,12 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -63,9 +64,10 @@ class Generation:
     def name(self) -> str:
         return self.path.name
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         try:
-            return json.loads((self.path / META_FILE).read_text())
+            meta: dict[str, Any] = json.loads((self.path / META_FILE).read_text())
+            return meta
         except FileNotFoundError:
             return {}
 
@@ -248,7 +250,7 @@ def bulk_add(
     gc.disable()
     try:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            pending: list = []
+            pending: list[_Pending] = []
             for batch in batches:
                 pending.append((len(batch), pool.submit(documents, batch)))
                 if len(pending) > threads * 2:
@@ -261,7 +263,11 @@ def bulk_add(
     return total
 
 
-def _drain_one(writer: Writer, pending: list, progress: Callable[[int], None] | None) -> int:
+# A batch's size and its documents being analysed on a worker thread.
+_Pending = tuple[int, Future[list[tantivy.Document]]]
+
+
+def _drain_one(writer: Writer, pending: list[_Pending], progress: Callable[[int], None] | None) -> int:
     n, future = pending.pop(0)
     writer.add_built(future.result())
     if progress is not None:

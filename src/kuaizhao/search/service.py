@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.timezone import localtime
@@ -161,7 +162,7 @@ def related(snap: Snapshot, limit: int = 8) -> tuple[list[rel.KeyPhrase], list[R
     return phrases, out
 
 
-def as_json(found: Page, base_url: str) -> dict:
+def as_json(found: Page, base_url: str) -> dict[str, Any]:
     """The JSON shape of a result page (/api/search and `kuaizhao search --json`)."""
     results = found.results
 
