@@ -7,6 +7,7 @@ same whether the site has 300 articles or 20,000.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import vocab
@@ -143,7 +144,7 @@ def person_name(rng: random.Random) -> str:
 class _Filler:
     """Fills {slots}: story-wide values stay fixed, the rest are drawn afresh at each use."""
 
-    def __init__(self, rng: random.Random, fixed: dict[str, str], words: dict, category: str) -> None:
+    def __init__(self, rng: random.Random, fixed: dict[str, str], words: vocab.Category, category: str) -> None:
         self.rng, self.fixed, self.words, self.category = rng, fixed, words, category
         self.used: set[str] = set()
 
@@ -161,7 +162,7 @@ class _Filler:
         if key in self.fixed:
             return self.fixed[key]
         rng = self.rng
-        draw = {
+        draw: dict[str, Callable[[], str]] = {
             "n": lambda: str(rng.randint(3, 60)),
             "n2": lambda: str(rng.randint(2, 30)),
             "big": lambda: str(rng.randint(120, 9800)),

@@ -65,7 +65,7 @@ class _OutletServer(ThreadingHTTPServer):
     request_queue_size = 128
     outlet: OutletSite
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
         import sys
 
         if isinstance(sys.exc_info()[1], ConnectionError):
@@ -137,7 +137,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A port the system says is free now (for tests and benchmarks that start servers)."""
     with socket.socket() as s:
         s.bind((host, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def free_ports(n: int, host: str = "127.0.0.1") -> int:

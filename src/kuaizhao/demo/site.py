@@ -48,6 +48,9 @@ class ArticleMeta:
     edited_in: int | None
     removed_in: int | None
 
+    def is_removed(self, edition: int) -> bool:
+        return self.removed_in is not None and edition >= self.removed_in
+
 
 @dataclass(frozen=True)
 class DemoArticle:
@@ -173,7 +176,7 @@ class DemoSite:
         if key not in self._ids_cache:
             self._ids_cache[key] = [
                 i for i in self._ids_by_outlet[outlet]
-                if not (self._meta[i].removed_in is not None and self.edition >= self._meta[i].removed_in)
+                if not self._meta[i].is_removed(self.edition)
                 and (category is None or self._meta[i].category == category)
             ]
         return self._ids_cache[key]

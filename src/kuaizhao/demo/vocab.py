@@ -4,6 +4,21 @@ Several given-name characters (喆 堃 玥 珺 昇 镕 赟 甦 瑄 旻) are in G
 GBK outlet's pages test that a gb2312 label is widened to GB18030.
 """
 
+from typing import NotRequired, TypedDict
+
+
+class Category(TypedDict):
+    """A category's URL name and the words its stories are made of."""
+
+    slug: str
+    topics: list[str]
+    orgs: list[str]
+    things: list[str]
+    people: list[str]
+    teams: NotRequired[list[str]]
+    works: NotRequired[list[str]]
+
+
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
     "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -43,7 +58,7 @@ INTERNATIONAL_ORGS = ["联合国", "世界银行", "国际货币基金组织", "
 
 # Per category: topics (noun phrases), organisations, projects and things counted, and the
 # vocabulary that gives each section its own words for search to find.
-CATEGORIES = {
+CATEGORIES: dict[str, Category] = {
     "国内": {
         "slug": "china",
         "topics": ["乡村振兴", "产业工人队伍建设改革", "生态环境保护", "城市更新", "基层治理", "义务教育均衡发展",

@@ -126,8 +126,8 @@ def export(out: Path, store: WarcStore, source: str | None = None, since: dateti
                 continue
             # What the crawl knew beyond the page itself (the source it was crawled as, the listing's
             # category), as a metadata record: `kuaizhao warc import` reads it back.
-            metadata = {k: v for k, v in (("kuaizhao-source", snap.source.name if snap.source_id else ""),
-                                          ("kuaizhao-category", snap.category.name if snap.category_id else "")) if v}
+            metadata = {k: v for k, v in (("kuaizhao-source", snap.source.name if snap.source else ""),
+                                          ("kuaizhao-category", snap.category.name if snap.category else "")) if v}
             output.write(response + request, metadata, c.url, record.rec_headers.get_header("WARC-Record-ID"),
                          record.rec_headers.get_header("WARC-Date"))
             summary.records += 1

@@ -69,7 +69,7 @@ def _records(path: Path) -> Iterator[tuple[int, ArcWarcRecord | _Bad]]:
                 for record in iterator:
                     # Read before asking for the offset: warcio's get_record_offset() skips to the
                     # end of the record, after which the body reads empty.
-                    record.kz_body = record.raw_stream.read()  # type: ignore[attr-defined] # digests checked here
+                    record.kz_body = record.raw_stream.read()  # digests checked here
                     missing = getattr(record.raw_stream, "limit", 0)  # what Content-Length promised but the file lacks
                     if missing:
                         raise EOFError(f"truncated: the record ends {missing} bytes early")
@@ -159,7 +159,7 @@ def import_files(paths: list[Path], store: WarcStore, batch_size: int = 50,
                     continue
                 summary.records += 1
                 if record.rec_type == "metadata" and batch and _concurrent_to(record) == last_response:
-                    batch[-1] = _with_metadata(batch[-1], record.kz_body)  # type: ignore[attr-defined]
+                    batch[-1] = _with_metadata(batch[-1], record.kz_body)
                     continue
                 pending = _capture(record, store, summary)
                 if pending is not None:
@@ -214,7 +214,7 @@ def _capture(record: ArcWarcRecord, store: WarcStore, summary: ImportSummary) ->
         summary.skipped[f"HTTP {status}"] += 1
         return None
     headers = [(k, v) for k, v in record.http_headers.headers]
-    body, decoded = _payload(record, record.kz_body)  # type: ignore[attr-defined]
+    body, decoded = _payload(record, record.kz_body)
     page = FetchedPage(url=uri, status=status, headers=headers, body=body, fetched_at=when,
                        protocol=record.http_headers.protocol or "HTTP/1.1",
                        ip=record.rec_headers.get_header("WARC-IP-Address"))

@@ -46,6 +46,10 @@ class OutletSite:
     def route(self, path: str, params: dict[str, str]) -> Response:
         raise NotImplementedError
 
+    def url(self, i: int) -> str:
+        """The address of article `i` on this outlet."""
+        raise NotImplementedError
+
     def text(self, status: int, body: str, content_type: str, charset: str = "utf-8") -> Response:
         return Response(status, body.encode(charset, "xmlcharrefreplace"), content_type)
 
