@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 
@@ -84,7 +85,7 @@ class CrawlReport:
     def skipped(self) -> dict[CrawlKind, int]:
         return {k: self.count(k) for k in SKIPPED if self.count(k)}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "started": self.started.isoformat() if self.started else None,
             "finished": self.finished.isoformat() if self.finished else None,
@@ -97,7 +98,7 @@ class CrawlReport:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping | None) -> CrawlReport:
+    def from_json(cls, data: Mapping[str, Any] | None) -> CrawlReport:
         data = data or {}
         counts = {k: int(data.get(k) or 0) for k in ("fetched", "new", "unchanged")}
         counts.update(data.get("skipped") or {})

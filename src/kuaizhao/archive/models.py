@@ -234,7 +234,7 @@ class Snapshot(models.Model):
     def site_label(self) -> str:
         """Who published this copy: the site's configured name, else its host. (A reprint's 来源
         names the outlet it copied from: the wrong answer to "who reprinted it".)"""
-        return self.source.name if self.source_id else self.page.host
+        return self.source.name if self.source else self.page.host
 
     @property
     def other_credit(self) -> str:

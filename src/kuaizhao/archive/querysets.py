@@ -8,11 +8,15 @@ read in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from .models import Capture, Page, Snapshot
 
-class SnapshotQuerySet(models.QuerySet):
+
+class SnapshotQuerySet(models.QuerySet["Snapshot"]):
     def public(self) -> SnapshotQuerySet:
         """Snapshots a reader may see: not taken down.
 
@@ -68,7 +72,7 @@ class SnapshotQuerySet(models.QuerySet):
         return {row["story_id"]: row["n"] for row in rows}
 
 
-class PageQuerySet(models.QuerySet):
+class PageQuerySet(models.QuerySet["Page"]):
     def public(self) -> PageQuerySet:
         """Pages a reader may see: those with a public snapshot, or with none at all (fetches that
         found no article). A page whose every snapshot was taken down is hidden with them: its
@@ -83,7 +87,7 @@ class PageQuerySet(models.QuerySet):
         return self.filter(~models.Exists(hidden.filter(~models.Exists(public_beside))))
 
 
-class CaptureQuerySet(models.QuerySet):
+class CaptureQuerySet(models.QuerySet["Capture"]):
     def public(self) -> CaptureQuerySet:
         """Captures a reader may see: all but the fetches that made a taken-down snapshot."""
         from .models import Snapshot

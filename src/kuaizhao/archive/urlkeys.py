@@ -21,7 +21,8 @@ def urlkey(url: str) -> str:
     nothing, as it should, instead of failing (schemathesis sent `/api/pages?url=L…:©°…`).
     """
     try:
-        return surt.surt(url)[:KEY_LENGTH]
+        key: str = surt.surt(url)
+        return key[:KEY_LENGTH]
     except ValueError:  # urllib.parse: "Port could not be cast to integer value", "Port out of range"
         return url.strip().lower()[:KEY_LENGTH]
 

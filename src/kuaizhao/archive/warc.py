@@ -37,7 +37,7 @@ OPEN_SUFFIX = ".open"
 _FRAMING_HEADERS = {"transfer-encoding"}
 
 
-class _Sha256Writer(WARCWriter):
+class _Sha256Writer(WARCWriter):  # type: ignore[misc]  # warcio has no type information: Any
     """warcio's writer with SHA-256 block and payload digests (the capture rows store SHA-256)."""
 
     @staticmethod

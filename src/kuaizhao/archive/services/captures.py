@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Field
 
 from ...extract.article import Article
 from ..models import Capture, CaptureOutcome, Category, Page, PageStatus, Snapshot, Source
@@ -100,8 +102,10 @@ _PAGE_STATE = ("status", "last_fetched", "last_seen", "latest_snapshot", "source
 def _update_pages(pages: Iterable[Page]) -> None:
     """One executemany UPDATE: Django's bulk_update builds a CASE per field per row, several times
     slower for the batch sizes a crawl writes."""
-    fields = [Page._meta.get_field(name) for name in _PAGE_STATE]
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    # Plain columns of Page: the casts drop what the stubs allow for other fields (a reverse
+    # relation from get_field, a column of None for a relation without one of its own).
+    fields = [cast("Field[Any, Any]", Page._meta.get_field(name)) for name in _PAGE_STATE]
+    sets = ", ".join(f"{connection.ops.quote_name(cast(str, f.column))} = %s" for f in fields)
     sql = f"UPDATE {connection.ops.quote_name(Page._meta.db_table)} SET {sets} WHERE id = %s"
     rows = [[f.get_db_prep_save(getattr(p, f.attname), connection) for f in fields] + [p.pk] for p in pages]
     with connection.cursor() as cursor:
@@ -129,7 +133,7 @@ class _Stub:
 def _pages_for(items: Sequence[CapturedPage | _Stub], sources: dict[str, Source]) -> dict[str, Page]:
     urls = {i.page_url for i in items}
     pages = {p.url: p for p in Page.objects.filter(url__in=urls)}
-    missing = []
+    missing: list[Page] = []
     for item in items:
         if item.page_url not in pages and item.page_url not in {m.url for m in missing}:
             host = item.page_url.split("/")[2] if item.page_url.count("/") >= 2 else ""
