@@ -65,6 +65,7 @@ def _from_archive() -> dict[str, str]:
     candidates: dict[str, list[str]] = {row: [] for row in GENERIC}
     terms: list[tuple[int, str]] = []  # (story, word or phrase): what recent stories are about
     for n, snap in enumerate(recent):
+        assert snap.category is not None  # category__isnull=False above
         phrases = [p.text for p in related.key_phrases(searcher, schema, snap.title, snap.text, limit=2)]
         title_words = [w.text for w in tokenize.tagged_words(fold(snap.title)) if len(w.text) >= 2
                        and w.tag.startswith("n") and not w.glued]
@@ -92,7 +93,7 @@ def _from_archive() -> dict[str, str]:
 
 
 def _site(snap: Snapshot) -> str:
-    return snap.source.name if snap.source_id else snap.page.host
+    return snap.source.name if snap.source else snap.page.host
 
 
 def _bare_www(host: str) -> str:

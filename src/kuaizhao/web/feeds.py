@@ -12,6 +12,7 @@ through the same gate), so a takedown removes an item from every feed.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import feedgenerator
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from ..archive.models import Category, Snapshot, Source
 from ..exceptions import QueryError, SearchUnavailable
@@ -34,7 +36,7 @@ class _Rss(feedgenerator.Rss201rev2Feed):
             "xmlns:dc": "http://purl.org/dc/elements/1.1/",
         }
 
-    def add_item_elements(self, handler, item) -> None:  # type: ignore[no-untyped-def]
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
         if item.get("original"):
             handler.addQuickElement("dc:source", item["original"])
@@ -43,7 +45,7 @@ class _Rss(feedgenerator.Rss201rev2Feed):
 
 
 class _Atom(feedgenerator.Atom1Feed):
-    def add_item_elements(self, handler, item) -> None:  # type: ignore[no-untyped-def]
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
         if item.get("original"):
             handler.addQuickElement("link", "", {"rel": "via", "href": item["original"]})
@@ -51,10 +53,10 @@ class _Atom(feedgenerator.Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
-class SnapshotFeed(Feed):
+class SnapshotFeed(Feed):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """The item side shared by every feed; subclasses say which snapshots and what the feed is."""
 
-    feed_type = _Rss
+    feed_type: type[feedgenerator.SyndicationFeed] = _Rss
     # The RSS flavour and the Atom flavour of each feed share everything else.
     atom = False
 
@@ -86,10 +88,10 @@ class SnapshotFeed(Feed):
         return item.captured_at
 
     def item_author_name(self, item: Snapshot) -> str | None:
-        return item.source_name or (item.source.name if item.source_id else None) or None
+        return item.source_name or (item.source.name if item.source else None) or None
 
     def item_categories(self, item: Snapshot) -> list[str]:
-        return [item.category.name] if item.category_id else []
+        return [item.category.name] if item.category else []
 
     def item_extra_kwargs(self, item: Snapshot) -> dict[str, str]:
         extra = {"original": item.page.url}
@@ -122,7 +124,7 @@ class LatestFeed(SnapshotFeed):
 
 
 class CategoryFeed(SnapshotFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Category:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Category:
         return get_object_or_404(Category, slug=slug)
 
     def title(self, obj: Category) -> str:
@@ -139,7 +141,7 @@ class CategoryFeed(SnapshotFeed):
 
 
 class SourceFeed(SnapshotFeed):
-    def get_object(self, request: HttpRequest, pk: int) -> Source:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, pk: int) -> Source:
         return get_object_or_404(Source, pk=pk)
 
     def title(self, obj: Source) -> str:
@@ -158,7 +160,7 @@ class SourceFeed(SnapshotFeed):
 class SearchFeed(SnapshotFeed):
     """The newest results of one query: a standing search a reader can subscribe to."""
 
-    def get_object(self, request: HttpRequest) -> str:  # type: ignore[override]
+    def get_object(self, request: HttpRequest) -> str:
         return request.GET.get("q", "").strip()
 
     def title(self, obj: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -54,13 +55,13 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if any(c.isspace() for c in value) or not value else value
 
 
-def _facet_links(text: str, sort: str, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:
+def _facet_links(text: str, sort: str, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict[str, object]]]:
     """Each facet value as a link that adds it to the query (filters are query language too)."""
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[dict[str, object]]] = {}
     for name, operator in (("category", "category:"), ("source", "来源:")):
         out[name] = [{"value": v, "count": n, "href": _link(f"{text} {operator}{_quoted(v)}", sort),
                       "active": f"{operator}{_quoted(v)}" in text} for v, n in facets.get(name, [])]
-    months = []
+    months: list[dict[str, object]] = []
     for value, n in facets.get("month", []):
         year, month = map(int, value.split("-"))
         nxt = f"{year + (month == 12)}-{month % 12 + 1:02d}"
@@ -70,18 +71,18 @@ def _facet_links(text: str, sort: str, facets: dict[str, list[tuple[str, int]]])
     return out
 
 
-def _rows(items: list[service.Item]) -> list[dict]:
+def _rows(items: list[service.Item]) -> list[dict[str, object]]:
     """Each result as the plain values its row shows (links, labels, times), so the template only
     places them (a row held some twenty lookups through snapshot objects)."""
     def href(snap: Snapshot) -> str:
         return links.path("web:snapshot", snap.pk)
 
-    rows = []
+    rows: list[dict[str, object]] = []
     for item in items:
         s = item.snapshot
         rows.append({
             "href": href(s), "title": item.title, "excerpt": item.excerpt,
-            "category": s.category.name if s.category_id else "", "site": s.site_label, "credit": s.other_credit,
+            "category": s.category.name if s.category else "", "site": s.site_label, "credit": s.other_credit,
             "iso": iso_time(s.sort_time), "time": page_time(s.sort_time, "minute"),
             "original": (href(item.original), item.original.site_label) if item.original else None,
             "reprints": item.reprints, "more_others": item.more_others,
@@ -92,7 +93,7 @@ def _rows(items: list[service.Item]) -> list[dict]:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    context: dict = {"q": "", "sort": "relevance", "sorts": [("relevance", "相关度"), ("time", "时间")],
+    context: dict[str, Any] = {"q": "", "sort": "relevance", "sorts": [("relevance", "相关度"), ("time", "时间")],
                      "examples": {row: {"query": e.query, "href": _link(e.query, "relevance"), "live": e.live}
                                   for row, e in examples.examples().items()}}
     try:

@@ -7,6 +7,8 @@ pages of 10,000 URLs (well under the protocol's 50,000 limit and 50 MB).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -14,28 +16,30 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from ..archive.models import Category, Snapshot, Source
+from ..archive.querysets import SnapshotQuerySet
 from . import links
 
 
-class SnapshotSitemap(Sitemap):
+class SnapshotSitemap(Sitemap):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     limit = 10_000
     changefreq = "never"  # a snapshot is a capture: it does not change (new versions get new pages)
 
-    def items(self):
+    def items(self) -> SnapshotQuerySet:
         return Snapshot.objects.public().only("pk", "captured_at").order_by("pk")
 
     def location(self, item: Snapshot) -> str:
         return links.path("web:snapshot", item.pk)
 
-    def lastmod(self, item: Snapshot):
+    def lastmod(self, item: Snapshot) -> datetime:
         return item.captured_at
 
-    def get_latest_lastmod(self):
+    def get_latest_lastmod(self) -> datetime | None:
         # Django's default builds every item to take the max: 1 s for /sitemap.xml at 75k snapshots.
-        return Snapshot.objects.public().aggregate(latest=Max("captured_at"))["latest"]
+        latest: datetime | None = Snapshot.objects.public().aggregate(latest=Max("captured_at"))["latest"]
+        return latest
 
 
-class ListingSitemap(Sitemap):
+class ListingSitemap(Sitemap):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     changefreq = "hourly"
 
     def items(self) -> list[str]:

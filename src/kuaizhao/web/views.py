@@ -5,10 +5,12 @@ Every read of snapshots starts from `Snapshot.objects.public()`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -32,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-class ListingPaginator(Paginator):
+class ListingPaginator(Paginator):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """A paginator whose total is counted at most once per LISTING_COUNT_SECONDS per listing.
 
     Counting every current, public snapshot of a large category is the one query of a listing
@@ -41,7 +43,7 @@ class ListingPaginator(Paginator):
     always read fresh, so a takedown leaves the listing at once; a page past the stale end is a 404.
     """
 
-    def __init__(self, object_list, per_page: int, count_key: str) -> None:
+    def __init__(self, object_list: QuerySet[Snapshot], per_page: int, count_key: str) -> None:
         super().__init__(object_list, per_page)
         self.count_key = count_key
 
@@ -57,7 +59,9 @@ class ListingPaginator(Paginator):
         return int(total)
 
 
-def _listing_page(request: HttpRequest, snapshots, context: dict, count_key: str) -> HttpResponse:
+def _listing_page(
+    request: HttpRequest, snapshots: QuerySet[Snapshot], context: dict[str, Any], count_key: str
+) -> HttpResponse:
     """One page of a newest-first listing (a category's, a source's) with its heading and feeds."""
     paginator = ListingPaginator(snapshots, settings.PAGE_SIZE, count_key)
     try:
@@ -92,10 +96,10 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def sources(request: HttpRequest) -> HttpResponse:
     """Every configured news source, with how many stories it has in the archive and its newest."""
-    counts = {row["source"]: row for row in Snapshot.objects.public().current().order_by().values("source").annotate(
-        stories=Count("story", distinct=True) + Count("pk", filter=Q(story__isnull=True)), newest=Max("sort_time"))}
-    rows = [(src, counts.get(src.pk, {}).get("stories", 0), counts.get(src.pk, {}).get("newest"))
-            for src in Source.objects.order_by("name")]
+    counts = {row["source"]: (row["stories"], row["newest"]) for row in Snapshot.objects.public().current()
+              .order_by().values("source").annotate(stories=Count("story", distinct=True)
+                                                    + Count("pk", filter=Q(story__isnull=True)), newest=Max("sort_time"))}
+    rows = [(src, *counts.get(src.pk, (0, None))) for src in Source.objects.order_by("name")]
     return render(request, "sources.html", {"rows": rows, "current_nav": "sources"})
 
 

@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
 from ..archive.models import Snapshot
+from ..archive.querysets import SnapshotQuerySet
 from ..archive.urlkeys import host_prefixes, urlkey
 from . import links
 
@@ -45,7 +46,7 @@ def http_date(when: datetime) -> str:
     return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
-def _mementos(url: str, match: str = "exact"):
+def _mementos(url: str, match: str = "exact") -> SnapshotQuerySet:
     """Public snapshots of pages matching `url` by SURT key, oldest first, with what a CDX line needs.
 
     Pages are matched on their canonical URL's key (`Page.urlkey`, indexed), as Wayback matches,
@@ -111,7 +112,12 @@ def _instant(fields: list[int], fill_max: bool) -> datetime:
     out = list(fields)
     for i in range(len(fields), 6):
         out.append(_field_range(i, out)[1 if fill_max else 0])
-    return datetime(*out, tzinfo=UTC)  # type: ignore[misc]
+    return _datetime(out)
+
+
+def _datetime(fields: list[int]) -> datetime:
+    year, month, day, hour, minute, second = fields
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _nearest(fields: list[int], upper: bool) -> datetime | None:
@@ -134,7 +140,7 @@ def _nearest(fields: list[int], upper: bool) -> datetime | None:
             return _instant(fields[:i], fill_max=not upper) + timedelta(seconds=-1 if upper else 1)
         except OverflowError:  # before year 1 or after year 9999
             return None
-    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
+    return _datetime(fields)
 
 
 def _text(status: int, message: str) -> HttpResponse:

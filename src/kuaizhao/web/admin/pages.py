@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -13,7 +16,7 @@ from .readonly import PageStatusFilter, ReadOnlyAdmin, beijing
 RECENT_CAPTURES = 50
 
 
-def _table(headers: tuple[str, ...], row: str, rows: list[tuple]) -> str:
+def _table(headers: tuple[str, ...], row: str, rows: Sequence[tuple[object, ...]]) -> str:
     if not rows:
         return "—"
     head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
@@ -36,7 +39,7 @@ class PageAdmin(ReadOnlyAdmin):
     # form controls for captured rows on the page.
     readonly_fields = ("link", "snapshot_table", "capture_table")
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Page]:
         return (super().get_queryset(request).select_related("source", "latest_snapshot")
                 .defer("latest_snapshot__text", "latest_snapshot__html"))
 
@@ -93,7 +96,7 @@ class CaptureAdmin(ReadOnlyAdmin):
               "payload_sha256", "warc_file", "warc_offset", "warc_length", "header_lines")
     readonly_fields = ("header_lines",)
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Capture]:
         # The list never shows headers; they are most of a row's bytes.
         return super().get_queryset(request).defer("headers")
 

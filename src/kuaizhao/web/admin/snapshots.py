@@ -3,12 +3,15 @@ take down (hide from every public read, kept for the record) or show again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -46,10 +49,11 @@ class SnapshotAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = ("site", "original", "public_page", "author_names", "published_from")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Snapshot]:
         sizes = (Snapshot.objects.filter(story=OuterRef("story")).order_by().values("story")
                  .annotate(n=Count("pk")).values("n"))
-        return super().get_queryset(request).annotate(story_size=Subquery(sizes))
+        sized: QuerySet[Snapshot] = super().get_queryset(request).annotate(story_size=Subquery(sizes))
+        return sized
 
     # --- columns -------------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
         return "、".join(obj.authors) or "—"
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: dict | None = None) -> HttpResponse:
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_takedown_permission(request):
             restore = not obj.is_public
@@ -127,11 +131,11 @@ class SnapshotAdmin(ReadOnlyAdmin):
         return request.user.has_perm("archive.change_snapshot")
 
     @admin.action(description="下架（隐藏快照）", permissions=["takedown"])
-    def take_down(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def take_down(self, request: HttpRequest, queryset: QuerySet[Snapshot]) -> None:
         self.decide(request, list(queryset.values_list("pk", flat=True)), restore=False)
 
     @admin.action(description="恢复显示", permissions=["takedown"])
-    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def restore(self, request: HttpRequest, queryset: QuerySet[Snapshot]) -> None:
         self.decide(request, list(queryset.values_list("pk", flat=True)), restore=True)
 
     def decide(self, request: HttpRequest, ids: list[int], restore: bool) -> None:
@@ -146,7 +150,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
         for snapshot in Snapshot.objects.filter(pk__in=changed).only("pk", "title"):
             self.log_change(request, snapshot, f"{verb}快照")
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/takedown/", view(self.decision_view(restore=False)), name="archive_snapshot_takedown"),
@@ -154,7 +158,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    def decision_view(self, restore: bool):
+    def decision_view(self, restore: bool) -> Callable[[HttpRequest, int], HttpResponse]:
         """The buttons on a snapshot's page: the same decision as the list's actions, for one."""
         @require_POST
         def decide_one(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ sources are configured), and the categories operators may edit."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -16,6 +17,17 @@ from ...archive.models import Category, Source
 from ...search import sync
 from .readonly import ReadOnlyAdmin, beijing
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PageCount(TypedDict):
+    page_count: int
+
+
+class _SnapshotCount(TypedDict):
+    snapshot_count: int
+
 
 @admin.register(Source)
 class SourceAdmin(ReadOnlyAdmin):
@@ -27,11 +39,13 @@ class SourceAdmin(ReadOnlyAdmin):
               "settings", "updated_at")
     readonly_fields = ("homepage_link", "report", "settings")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("default_category").annotate(page_count=Count("page"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        counted: QuerySet[Source] = (super().get_queryset(request).select_related("default_category")
+                                     .annotate(page_count=Count("page")))
+        return counted
 
     @admin.display(description="页面数", ordering="page_count")
-    def pages(self, obj: Source) -> int:
+    def pages(self, obj: WithAnnotations[Source, _PageCount]) -> int:
         return obj.page_count
 
     @admin.display(description="上次抓取开始", ordering="crawl_started_at")
@@ -82,7 +96,7 @@ class SourceAdmin(ReadOnlyAdmin):
         report = obj.crawl_report
         if not report.started:
             return "从未抓取"
-        rows = [("开始", beijing(report.started)), ("结束", beijing(report.finished) or "未完成/中断"),
+        rows: list[tuple[object, object]] = [("开始", beijing(report.started)), ("结束", beijing(report.finished) or "未完成/中断"),
                 ("结束原因", report.reason_label)]
         if not report.recorded:
             return format_html_join("", "<div>{}：{}</div>", rows)
@@ -102,16 +116,17 @@ def _counts(found: dict[CrawlKind, int]) -> str:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     list_display = ("name", "slug", "position", "snapshots")
     list_editable = ("position",)
     fields = ("name", "slug", "position")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(snapshot_count=Count("snapshot"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        counted: QuerySet[Category] = super().get_queryset(request).annotate(snapshot_count=Count("snapshot"))
+        return counted
 
     @admin.display(description="快照数", ordering="snapshot_count")
-    def snapshots(self, obj: Category) -> int:
+    def snapshots(self, obj: WithAnnotations[Category, _SnapshotCount]) -> int:
         return obj.snapshot_count
 
     def has_delete_permission(self, request: HttpRequest, obj: Category | None = None) -> bool:
