@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .problems import ProblemError
+
+_M = TypeVar("_M", bound=Model)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -38,7 +41,7 @@ def after(cursor: str, time_field: str = "sort_time") -> Q:
     return Q(**{f"{time_field}__lt": when}) | Q(**{time_field: when, "pk__lt": pk})
 
 
-def page(queryset: QuerySet, cursor: str | None, limit: int, time_field: str) -> tuple[list, str | None]:
+def page(queryset: QuerySet[_M], cursor: str | None, limit: int, time_field: str) -> tuple[list[_M], str | None]:
     """One page of a queryset ordered by (-time_field, -pk) after `cursor`, and the next page's cursor
     (None on the last page: one row more than asked for says whether there is another)."""
     if cursor:

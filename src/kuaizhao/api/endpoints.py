@@ -4,7 +4,7 @@ the search service, which loads hits through it), so a takedown holds here as ev
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,7 +12,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.timezone import is_aware, make_aware
-from ninja import Path, Query, Router
+from ninja import Router
+# The functions behind ninja.Path and ninja.Query, the same at run time: for type checkers those two
+# names are Annotated aliases, which cannot be called.
+from ninja.params.functions import Path, Query
 
 from ..archive.canonical import canonical_url
 from ..archive.models import Capture, Category, Page, Snapshot, Source
@@ -47,12 +50,12 @@ def _abs(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def _summary(request: HttpRequest, s: Snapshot) -> dict:
+def _summary(request: HttpRequest, s: Snapshot) -> dict[str, Any]:
     return {
         "id": s.pk, "url": _abs(request, reverse("web:snapshot", args=[s.pk])), "original_url": s.page.url,
         "title": s.title, "lead": s.lead_line, "published": s.published_at, "captured": s.captured_at,
         "site": s.site_label, "source_name": s.source_name or None,
-        "category": s.category.name if s.category_id else None,
+        "category": s.category.name if s.category else None,
     }
 
 
@@ -74,7 +77,7 @@ def _iso_time(value: str, name: str) -> datetime:
     return when if is_aware(when) else make_aware(when)
 
 
-def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict:
+def _capture(c: Capture, snapshot_of: dict[int, int]) -> dict[str, Any]:
     return {
         "id": c.pk, "url": c.url, "fetched_at": c.fetched_at, "http_status": c.http_status,
         "content_type": c.content_type, "payload_sha256": c.payload_sha256, "payload_length": c.payload_length,
@@ -95,7 +98,7 @@ def list_snapshots(
                               "ISO 8601 time, e.g. 2026-01-17T08:00:00+08:00", format="date-time"),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
-) -> dict:
+) -> dict[str, Any]:
     qs = (Snapshot.objects.public().current().select_related("page", "source", "category")
           .defer("html").newest_first())
     if category:
@@ -114,7 +117,7 @@ def list_snapshots(
 
 @router.get("/snapshots/{snapshot_id}", response={200: SnapshotOut, **COMMON}, tags=["snapshots"],
             summary="One snapshot: the extracted article, its attribution and its capture")
-def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX_ID)) -> dict:
+def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     try:
         s = Snapshot.objects.public().select_related("page", "source", "category", "capture").get(pk=snapshot_id)
     except Snapshot.DoesNotExist:
@@ -133,19 +136,20 @@ def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX
 # --- pages ----------------------------------------------------------------------------------------
 
 
-def _pages_out(pages: list[Page]) -> list[dict]:
+def _pages_out(pages: list[Page]) -> list[dict[str, Any]]:
     ids = [p.pk for p in pages]
     public = list(Snapshot.objects.public().filter(page_id__in=ids).order_by("captured_at", "pk")
                   .values_list("pk", "page_id", "capture_id"))
     snapshot_of = {capture: pk for pk, _, capture in public}
-    captures: dict[int, list[dict]] = {pk: [] for pk in ids}
+    captures: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     for c in Capture.objects.public().filter(page_id__in=ids).order_by("fetched_at", "pk"):
+        assert c.page_id is not None  # filtered on it
         captures[c.page_id].append(_capture(c, snapshot_of))
     snapshots: dict[int, list[int]] = {pk: [] for pk in ids}
     for pk, page_id, _ in public:
         snapshots[page_id].append(pk)
     return [{
-        "id": p.pk, "url": p.url, "host": p.host, "source": p.source.name if p.source_id else None,
+        "id": p.pk, "url": p.url, "host": p.host, "source": p.source.name if p.source else None,
         "status": p.status, "first_seen": p.first_seen, "last_fetched": p.last_fetched, "last_seen": p.last_seen,
         "latest_snapshot": p.latest_snapshot_id if p.latest_snapshot_id in snapshots[p.pk] else None,
         "snapshots": snapshots[p.pk], "captures": captures[p.pk],
@@ -162,7 +166,7 @@ def list_pages(
     host: str | None = Query(None, description="only pages on this host", pattern=NO_NUL),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
-) -> dict:
+) -> dict[str, Any]:
     qs = Page.objects.public().select_related("source").order_by("-first_seen", "-pk")
     if url:
         try:
@@ -179,7 +183,7 @@ def list_pages(
 
 @router.get("/pages/{page_id}", response={200: PageOut, **COMMON}, tags=["pages"],
             summary="One page with every capture")
-def get_page(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)) -> dict:
+def get_page(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     page = Page.objects.public().select_related("source").filter(pk=page_id).first()
     if page is None:
         raise Http404(f"没有页面 {page_id}，或它的快照已被删除")
@@ -190,13 +194,13 @@ def get_page(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)) ->
 
 
 @router.get("/categories", response={200: list[CategoryOut]}, tags=["categories"], summary="Categories")
-def list_categories(request: HttpRequest) -> list[dict]:
+def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"slug": c.slug, "name": c.name, "url": _abs(request, reverse("web:category", args=[c.slug])),
              "feed": _abs(request, reverse("web:category-rss", args=[c.slug]))} for c in Category.objects.all()]
 
 
 @router.get("/sources", response={200: list[SourceOut]}, tags=["sources"], summary="Configured news sources")
-def list_sources(request: HttpRequest) -> list[dict]:
+def list_sources(request: HttpRequest) -> list[dict[str, Any]]:
     counts = dict(Snapshot.objects.public().current().values("source_id").annotate(n=Count("pk"))
                   .values_list("source_id", "n"))
     return [{"id": s.pk, "name": s.name, "homepage": s.homepage, "snapshots": counts.get(s.pk, 0),
@@ -216,7 +220,7 @@ def search(
     sort: Literal["relevance", "time"] = Query("relevance"),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int | None = Query(None, ge=1, le=50),
-) -> dict:
+) -> dict[str, Any]:
     ratelimit.check(request, "search", settings.API_SEARCH_PER_MINUTE)
     text = q.strip()
     if not text:

@@ -19,7 +19,7 @@ WINDOW = 60  # seconds
 
 def client_address(request: HttpRequest) -> str:
     if settings.BEHIND_PROXY:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        forwarded: list[str] = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if forwarded:
             return forwarded[-1]  # what our proxy saw; earlier entries are the client's say-so
     return request.META.get("REMOTE_ADDR", "") or "unknown"
