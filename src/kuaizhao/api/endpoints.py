@@ -13,9 +13,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.timezone import is_aware, make_aware
 from ninja import Router
-# The functions behind ninja.Path and ninja.Query, the same at run time: for type checkers those two
-# names are Annotated aliases, which cannot be called.
-from ninja.params.functions import Path, Query
+from ninja.params.functions import Path, Query  # ninja.Path / ninja.Query call these; to mypy they are aliases
 
 from ..archive.canonical import canonical_url
 from ..archive.models import Capture, Category, Page, Snapshot, Source

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 if TYPE_CHECKING:
-    from .models import Capture, Page, Snapshot
+    from .models import Capture, Page, Snapshot  # noqa: F401 (named in the QuerySet["…"] bases below)
 
 
 class SnapshotQuerySet(models.QuerySet["Snapshot"]):

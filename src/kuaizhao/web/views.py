@@ -96,9 +96,10 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def sources(request: HttpRequest) -> HttpResponse:
     """Every configured news source, with how many stories it has in the archive and its newest."""
-    counts = {row["source"]: (row["stories"], row["newest"]) for row in Snapshot.objects.public().current()
-              .order_by().values("source").annotate(stories=Count("story", distinct=True)
-                                                    + Count("pk", filter=Q(story__isnull=True)), newest=Max("sort_time"))}
+    per_source = (Snapshot.objects.public().current().order_by().values("source")
+                  .annotate(stories=Count("story", distinct=True) + Count("pk", filter=Q(story__isnull=True)),
+                            newest=Max("sort_time")))
+    counts = {row["source"]: (row["stories"], row["newest"]) for row in per_source}
     rows = [(src, *counts.get(src.pk, (0, None))) for src in Source.objects.order_by("name")]
     return render(request, "sources.html", {"rows": rows, "current_nav": "sources"})
 

@@ -96,8 +96,9 @@ class SourceAdmin(ReadOnlyAdmin):
         report = obj.crawl_report
         if not report.started:
             return "从未抓取"
-        rows: list[tuple[object, object]] = [("开始", beijing(report.started)), ("结束", beijing(report.finished) or "未完成/中断"),
-                ("结束原因", report.reason_label)]
+        rows: list[tuple[object, object]] = [
+            ("开始", beijing(report.started)), ("结束", beijing(report.finished) or "未完成/中断"),
+            ("结束原因", report.reason_label)]
         if not report.recorded:
             return format_html_join("", "<div>{}：{}</div>", rows)
         rows += [(k.label, report.count(k)) for k in (CrawlKind.FETCHED, CrawlKind.NEW, CrawlKind.UNCHANGED)]
