@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from kuaizhao.demo import DemoServer, DemoSite, demo_sources_toml, free_port, free_ports  # noqa: F401 (tests import them from here)
+from kuaizhao.demo import DemoServer, DemoSite, demo_sources_toml, free_port, free_ports
 from kuaizhao.demo.site import SHANGHAI
 
 ROOT = Path(__file__).resolve().parent.parent

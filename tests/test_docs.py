@@ -17,7 +17,7 @@ CLI_DOCS = ROOT / "docs" / "cli.md"
 
 def test_every_setting_is_documented_with_its_default():
     text = DOCS.read_text(encoding="utf-8")
-    rows = {m[1]: m[2] for m in re.finditer(r"^\| `([A-Z_]+)` \| (.+?) \|", text, re.M)}
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `([A-Z_]+)` \| (.+?) \|", text, re.MULTILINE)}
     missing = sorted(set(settings.DOCUMENTED) - set(rows))
     assert not missing, f"docs/settings.md does not list: {missing}"
     for name, default in settings.DOCUMENTED.items():

@@ -35,7 +35,7 @@ from .extract.rules import SiteRules
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 
 
-def parse_duration(value: str | int | float) -> timedelta:
+def parse_duration(value: str | float) -> timedelta:
     """'90s', '30m', '6h', '1d', '1h30m', or a number of seconds."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value < 0:

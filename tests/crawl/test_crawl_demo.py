@@ -169,7 +169,7 @@ def test_unreachable_article_marks_the_page(kuaizhao, tmp_path: Path):
     dead_port = free_port()
 
     class Feed(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             if self.path == "/robots.txt":
                 body = b""
             else:

@@ -19,7 +19,7 @@ from kuaizhao.search import sync
 # Form controls an admin page of captured rows may hold: the CSRF token, the search box, and the
 # list's action form (action, selection). Anything else named would be an editable field.
 NOT_FIELDS = {"csrfmiddlewaretoken", "q", "action", "select_across", "index", "_selected_action"}
-CONTROL = re.compile(r"<(input|textarea|select)\b[^>]*?\bname=\"([^\"]+)\"", re.S)
+CONTROL = re.compile(r"<(input|textarea|select)\b[^>]*?\bname=\"([^\"]+)\"", re.DOTALL)
 
 TEXT_A = "泰国总理英拉今天发表讲话，强调不会辞职也不会解散国会。\n曼谷街头的反政府示威今天仍在继续。"
 TEXT_B = "泰国总理英拉再次呼吁示威者结束示威活动。\n英拉承诺不会要求警方动用武力清场，解散国会不在考虑之中。"
@@ -39,7 +39,7 @@ def controls(html: str) -> set[str]:
 
 def visible(html: str) -> str:
     """The text a reader of the page sees (no markup, scripts or attribute values)."""
-    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.DOTALL)
     return re.sub(r"<[^>]+>", " ", html)
 
 

@@ -180,8 +180,8 @@ def test_pages_show_no_python_internals(client, archive, settings, tmp_path):
     sync.apply_pending()
     snap = Snapshot.objects.get(title="国内新闻一")
     assert snap.source_id is not None
-    pages = {url: 200 for url in ("/", "/category/china/", f"/source/{snap.source_id}/", f"/snapshot/{snap.pk}/",
-                                  f"/snapshot/{snap.pk}/raw/", "/search?q=国内", "/search?q=没有这种新闻", "/about/")}
+    pages = dict.fromkeys(("/", "/category/china/", f"/source/{snap.source_id}/", f"/snapshot/{snap.pk}/",
+                           f"/snapshot/{snap.pk}/raw/", "/search?q=国内", "/search?q=没有这种新闻", "/about/"), 200)
     pages["/nope"] = 404
     for url, status in pages.items():
         html = get(client, url, status)  # a template error would be a 500 page, free of slips

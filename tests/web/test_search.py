@@ -247,7 +247,7 @@ def test_reprints_are_named_by_the_site_that_reprinted(archive, index_dir, clien
                 url="http://hx.example.cn/reprint/2026-01/17/content_2.htm", when=T0 - timedelta(hours=3))
     sync.apply_pending()
     page = client.get("/search?q=解散国会").content.decode()
-    reprints = re.search(r'<span class="reprints">(.*?)</span>', page, re.S)
+    reprints = re.search(r'<span class="reprints">(.*?)</span>', page, re.DOTALL)
     assert reprints and "1 家转载" in reprints.group(1)
     assert ">华夏日报</a>" in reprints.group(1) and "东方新闻网" not in reprints.group(1)
     # The copy shown (the earlier one) is named by its site too, with the outlet it credits beside it.

@@ -17,9 +17,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 _META_ROBOTS = re.compile(
     rb"<meta\s[^>]*?name\s*=\s*[\"']?(?:robots|kuaizhao)[\"']?[^>]*?>|"
     rb"<meta\s[^>]*?content\s*=\s*[\"'][^\"']*[\"'][^>]*?name\s*=\s*[\"']?(?:robots|kuaizhao)[\"']?[^>]*?>",
-    re.I,
+    re.IGNORECASE,
 )
-_AGENT_PREFIX = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*:\s*(.*)$", re.S)
+_AGENT_PREFIX = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*:\s*(.*)$", re.DOTALL)
 _DIRECTIVES_WITH_COLON = {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
 
 

@@ -18,10 +18,10 @@ from scrapy.utils.sitemap import Sitemap
 from ..extract.decode import decode
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-_NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|后页|next|›|»|>)\s*$", re.I)
+_NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|后页|next|›|»|>)\s*$", re.IGNORECASE)
 # Without a pattern, a link looks like an article when its path carries an id or a date.
-_ARTICLE_LIKE = re.compile(r"(\d{5,}|\d{4}[-/]?\d{2}[-/]?\d{2}|[0-9a-f]{8,})[^/]*$|\.s?html?$", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_ARTICLE_LIKE = re.compile(r"(\d{5,}|\d{4}[-/]?\d{2}[-/]?\d{2}|[0-9a-f]{8,})[^/]*$|\.s?html?$", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 
 

@@ -31,7 +31,7 @@ class Outlet:
 
 
 OUTLETS = (
-    Outlet("huaxia", "华夏日报", "gbk", range(0, 4)),  # GBK, no charset in the HTTP header, listings
+    Outlet("huaxia", "华夏日报", "gbk", range(4)),  # GBK, no charset in the HTTP header, listings
     Outlet("dongfang", "东方新闻网", "utf-8", range(4, 7)),  # UTF-8, JSON-LD, RSS and news sitemaps
     Outlet("nanfeng", "南风资讯", "utf-8", range(7, 10)),  # aggregator: 来源/本文转自, relative times
 )

@@ -30,15 +30,15 @@ from .decode import decode
 from .rules import LOGIN_WALL, SOFT_404, SiteRules
 from .times import SHANGHAI
 
-__all__ = ["Article", "PageTime", "Precision", "SiteRules", "TimeProvenance", "extract", "MIN_BODY_CHARS"]
+__all__ = ["MIN_BODY_CHARS", "Article", "PageTime", "Precision", "SiteRules", "TimeProvenance", "extract"]
 
 log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 40  # Chinese characters; below this a page is a stub, a list or an error page
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # A </html> or </body> before the end (templates stitched together) makes libxml2 put the rest of
 # the page outside the document element, where no tree walk finds it; the parser needs neither.
-_CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
+_CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 # Without a capture time, relative and year-less times are unresolvable and are skipped; the
 # far-future stand-in only keeps the "not in the future" check from rejecting anything.
 _NO_CLOCK = datetime(2100, 1, 1, tzinfo=SHANGHAI)

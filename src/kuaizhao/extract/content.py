@@ -32,9 +32,9 @@ HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 _PUNCT = re.compile(r"[，。！？；：、“”‘’（）《》,.!?;:]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"[ \t\r\n\u3000\xa0\u2002\u2003\u200b]+")
-_BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.I)
-_NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")(?:$|[-_\s\d])", re.I)
-_POSITIVE = re.compile("|".join(POSITIVE_NAMES), re.I)
+_BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.IGNORECASE)
+_NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")(?:$|[-_\s\d])", re.IGNORECASE)
+_POSITIVE = re.compile("|".join(POSITIVE_NAMES), re.IGNORECASE)
 _LAZY_SRC = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "original", "src")
 
 

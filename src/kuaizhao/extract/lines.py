@@ -25,7 +25,7 @@ _NOW = datetime(2100, 1, 1, tzinfo=SHANGHAI)
 _NORM = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[，。！？；：、“”]")
-_BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.I)
+_BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.IGNORECASE)
 _TAIL = re.compile(
     r"^[\s【\[《<#\-—=·•]*(?:" + "|".join(TAIL_MARKERS) + r")[\s】\]》>:：\-—=·•]*(?:[（(].{0,12}[)）])?$"
 )
@@ -35,7 +35,7 @@ _COUNTER = re.compile(
 )
 _MAYBE_TIME = re.compile(r"\d|刚刚|昨天|前天|今天|半小时")
 _BREADCRUMB = re.compile(r"^(?:您的位置|您所在的位置|当前位置|现在位置|所在位置|位置)\s*[:：]")
-_EN_DATE = re.compile(r"^\W*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", re.I)
+_EN_DATE = re.compile(r"^\W*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", re.IGNORECASE)
 _TAGS = re.compile(r"^[\w\u4e00-\u9fff]+(?:\s*[|｜]\s*[\w\u4e00-\u9fff]+){2,}$")
 
 

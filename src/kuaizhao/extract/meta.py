@@ -124,7 +124,7 @@ _FOLLOWING_TEXT = etree.XPath("following::text()[position() <= 8]")
 _PLACE_BONUS = 0.55  # the most that being followed by an info line and standing near can add
 _NAVIGATION = re.compile(r"首页|当前位置|您的位置|\s[>»›]\s|\s-\s.*\s-\s|>>")
 _INFO_AFTER = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|来源|发布时间|作者|[0-2]?\d:[0-5]\d")
-_TITLE_CLASS = re.compile(r"title|biaoti|headline|(?<![a-z])tit(?![a-z])|(?<![a-z])bt(?![a-z])|art_?h", re.I)
+_TITLE_CLASS = re.compile(r"title|biaoti|headline|(?<![a-z])tit(?![a-z])|(?<![a-z])bt(?![a-z])|art_?h", re.IGNORECASE)
 _HEADING_WEIGHT = {"h1": 0.3, "h2": 0.2, "h3": 0.1, "h4": 0.1, "h5": 0.1, "h6": 0.05}
 _CLASS_TAGS = {"div", "span", "p", "td", "strong", "b", "font", "header", "section"}
 

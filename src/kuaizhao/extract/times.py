@@ -109,9 +109,7 @@ def _make(tz: tzinfo, y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int 
 
 def _hour(h: str, ampm: str | None) -> int:
     hour = int(h)
-    if ampm in ("下午", "晚上", "傍晚") and hour < 12:
-        hour += 12
-    elif ampm == "中午" and hour < 11:
+    if (ampm in ("下午", "晚上", "傍晚") and hour < 12) or (ampm == "中午" and hour < 11):
         hour += 12
     elif ampm == "凌晨" and hour == 12:
         hour = 0
@@ -140,7 +138,7 @@ def _zone(m: re.Match[str], tz: tzinfo) -> tzinfo:
 def _full(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
     for m in _FULL.finditer(text):
         clock = _clock(m)
-        hh, mm, ss, precision = clock if clock else (0, 0, 0, Precision.DAY)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(_zone(m, tz), int(m["y"]), int(m["m"]), int(m["d"]), hh, mm, ss)
         if made is not None:
             yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
@@ -149,7 +147,7 @@ def _full(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
 def _year_space(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
     for m in _YEAR_SPACE_MD.finditer(text):
         clock = _clock(m)
-        hh, mm, ss, precision = clock if clock else (0, 0, 0, Precision.DAY)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(tz, int(m["y"]), int(m["m"]), int(m["d"]), hh, mm, ss)
         if made is not None:
             yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
@@ -158,7 +156,7 @@ def _year_space(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
 def _compact(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
     for m in _COMPACT.finditer(text):
         clock = _clock(m) if m["H"] else None
-        hh, mm, ss, precision = clock if clock else (0, 0, 0, Precision.DAY)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(tz, int(m["y"]), int(m["m"]), int(m["d"]), hh, mm, ss)
         if made is not None:
             yield TimeMatch(made, precision, False, m.start(), m.end(), m.group())
@@ -170,7 +168,7 @@ def _no_year(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
         clock = _clock(m)
         if m["dash"] and clock is None:
             continue  # a bare 3-12 is a score or a range, not a date
-        hh, mm, ss, precision = clock if clock else (0, 0, 0, Precision.DAY)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(tz, local_now.year, int(m["m"]), int(m["d"]), hh, mm, ss)
         if made is None:
             continue
@@ -204,7 +202,7 @@ def _relative(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
         else:
             day = (local_now - timedelta(days=_DAY_OFFSET[m["day"]])).date()
             clock = _clock(m, "r")
-            hh, mm, ss, precision = clock if clock else (0, 0, 0, Precision.DAY)
+            hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
             at = _make(tz, day.year, day.month, day.day, hh, mm, ss)
             if at is not None:
                 yield TimeMatch(at, precision, True, m.start(), m.end(), raw)

@@ -47,7 +47,8 @@ _FIELDS = {
     "title": "title",
     "标题": "title",
 }
-_FIELD = re.compile(r"(" + "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True)) + r")[:：]", re.I)
+_FIELD = re.compile(r"(" + "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True)) + r")[:：]",
+                    re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
 # Function words that match nearly every article: dropped from an unquoted query unless they are
 # all it has. (Quoted, they are matched like anything else.)

@@ -186,7 +186,7 @@ def catch_up(wait: float = 30.0, only_if_due: bool = False) -> int:
         _last_apply, wait = now, 0.0
     try:
         return apply_pending(wait=wait)
-    except Exception:  # noqa: BLE001 — see the docstring
+    except Exception:  # see the docstring
         log.exception("could not update the search index; `kuaizhao reindex --pending` retries")
         return 0
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 from ..site import DemoArticle, DemoSite
 
-__all__ = ["Response", "OutletSite", "escape", "relative_time"]
+__all__ = ["OutletSite", "Response", "escape", "relative_time"]
 
 
 @dataclass
