@@ -19,7 +19,7 @@ from .endpoints import router
 class _Utf8Json(JSONRenderer):
     """Chinese as characters, not \\u escapes: half the bytes, and readable with curl."""
 
-    json_dumps_params = {"ensure_ascii": False}
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 (ninja's class attribute, read only)
 
 
 class _Api(NinjaAPI):

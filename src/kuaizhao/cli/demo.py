@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from datetime import datetime
 
@@ -78,7 +79,5 @@ def demo_site(port: int, host: str, articles: int, seed: int, edition: int, anch
     for key, url in server.urls.items():
         click.echo(f"{key:<9} {url}/")
     click.echo(f"{articles} articles, edition {edition}; Ctrl-C to stop", err=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass

@@ -18,11 +18,9 @@ RAW_KEY = "kz_raw"
 
 def _pairs(headers: object) -> list[tuple[str, str]]:
     """Scrapy Headers → [(name, value)] in received order, one pair per repeated header."""
-    out = []
-    for name, values in headers.items():  # type: ignore[attr-defined]
-        for value in values:
-            out.append((name.decode("latin-1"), value.decode("latin-1")))
-    return out
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items()  # type: ignore[attr-defined]
+            for value in values]
 
 
 class RawResponseMiddleware:

@@ -44,10 +44,10 @@ class CrawlSummary:
         c = self.counts
         rate = c["fetched"] / self.seconds if self.seconds else 0.0
         out = [
-            f"crawl finished in {self.seconds:.1f}s ({s.get('finish_reason', 'unknown')}): "
-            f"{c['fetched']} pages fetched ({rate:.1f}/s), "
-            f"{s.get('kz/requested/discovered', 0)} new or due from feeds/sitemaps/listings, "
-            f"{s.get('kz/requested/recheck', 0)} known pages rechecked",
+            (f"crawl finished in {self.seconds:.1f}s ({s.get('finish_reason', 'unknown')}): "
+             f"{c['fetched']} pages fetched ({rate:.1f}/s), "
+             f"{s.get('kz/requested/discovered', 0)} new or due from feeds/sitemaps/listings, "
+             f"{s.get('kz/requested/recheck', 0)} known pages rechecked"),
             f"  new snapshots      {s.get('kz/outcome/new', 0)}",
             f"  unchanged          {s.get('kz/outcome/unchanged', 0)}",
         ]

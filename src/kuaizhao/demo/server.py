@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import unquote
 
 from . import vocab
@@ -88,7 +89,7 @@ class DemoServer:
             srv.outlet = cls(site, self.urls[cls.key], self.urls)
         self._threads: list[threading.Thread] = []
 
-    def start(self) -> DemoServer:
+    def start(self) -> Self:
         for srv in self._servers:
             thread = threading.Thread(target=srv.serve_forever, name=f"demo-{srv.outlet.key}", daemon=True)
             thread.start()
@@ -100,7 +101,7 @@ class DemoServer:
             srv.shutdown()
             srv.server_close()
 
-    def __enter__(self) -> DemoServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

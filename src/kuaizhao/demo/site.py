@@ -83,7 +83,8 @@ class DemoArticle:
 
     def paragraphs(self, edition: int) -> tuple[str, ...]:
         if self.edited_in is not None and edition >= self.edited_in:
-            return self.story.paragraphs + (
+            return (
+                *self.story.paragraphs,
                 f"【更新】截至发稿时，{self.story.dateline_place}方面又公布了{self.story.keyword}的最新进展，本文已据此补充。",
             )
         return self.story.paragraphs

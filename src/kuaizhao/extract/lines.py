@@ -35,7 +35,8 @@ _COUNTER = re.compile(
 )
 _MAYBE_TIME = re.compile(r"\d|刚刚|昨天|前天|今天|半小时")
 _BREADCRUMB = re.compile(r"^(?:您的位置|您所在的位置|当前位置|现在位置|所在位置|位置)\s*[:：]")
-_EN_DATE = re.compile(r"^\W*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", re.IGNORECASE)
+_EN_DATE = re.compile(r"^\W*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+                      re.IGNORECASE)
 _TAGS = re.compile(r"^[\w\u4e00-\u9fff]+(?:\s*[|｜]\s*[\w\u4e00-\u9fff]+){2,}$")
 
 

@@ -78,7 +78,7 @@ def _walk(data: Any) -> list[dict[str, Any]]:
     if isinstance(data, list):
         return [obj for item in data for obj in _walk(item)]
     if isinstance(data, dict):
-        return [data] + _walk(data.get("@graph", []))
+        return [data, *_walk(data.get("@graph", []))]
     return []
 
 

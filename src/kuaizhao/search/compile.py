@@ -100,8 +100,7 @@ def compile_query(query: Query, schema: tantivy.Schema) -> tantivy.Query:
         must, ranking = _match(schema, clause)
         subqueries.append((tantivy.Occur.Must, must))
         subqueries.extend((tantivy.Occur.Should, r) for r in ranking)
-    for clause in query.excluded:
-        subqueries.append((tantivy.Occur.MustNot, _match(schema, clause)[0]))
+    subqueries.extend((tantivy.Occur.MustNot, _match(schema, clause)[0]) for clause in query.excluded)
     if query.after or query.before:
         lower = int(query.after.timestamp()) if query.after else None
         upper = int(query.before.timestamp()) if query.before else None

@@ -216,10 +216,7 @@ def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
     """The word boundary (by rjieba) nearest to `at` that keeps the match inside the window."""
     lo, hi = max(0, at - 12), min(len(text), at + 12)
     inner = _boundaries(text[lo:hi], lo)
-    if forward:
-        candidates = [b for b in inner if b <= limit]
-    else:
-        candidates = [b for b in inner if b >= limit]
+    candidates = [b for b in inner if b <= limit] if forward else [b for b in inner if b >= limit]
     if not candidates:
         return at
     best = min(candidates, key=lambda b: (abs(b - at), b))

@@ -77,7 +77,7 @@ def analyse_batch(texts: Sequence[str]) -> list[Analysed]:
     bigram_parts = from_codes(_bigram_codes(folded)).split(DOC_SEPARATOR)
     # Content keys from the folded code points: each document's word characters, hashed.
     word = word_mask(folded)
-    ends = np.flatnonzero(folded == DOC_CODE).tolist() + [len(folded)]
+    ends = [*np.flatnonzero(folded == DOC_CODE).tolist(), len(folded)]
     starts = [0] + [e + 1 for e in ends[:-1]]
     keys = [key_of(folded[a:b][word[a:b]]) for a, b in zip(starts, ends, strict=True)]
     if not len(word_parts) == len(bigram_parts) == len(keys) == len(texts):

@@ -13,6 +13,7 @@ records it already has (same URL, time and payload digest).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import zlib
@@ -119,10 +120,9 @@ def _payload(record: ArcWarcRecord, body: bytes) -> tuple[bytes, bytes]:
     """(body as the server sent it minus chunked framing, body with Content-Encoding undone)."""
     headers = record.http_headers.headers
     if "chunked" in _header(headers, "transfer-encoding").lower():
-        try:
+        # Not chunked after all, on an error: some crawlers store the body de-chunked and keep the header.
+        with contextlib.suppress(ValueError, OSError):
             body = ChunkedDataReader(io.BytesIO(body), decomp_type=None).read()
-        except (ValueError, OSError):
-            pass  # not chunked after all (some crawlers store it de-chunked and keep the header)
     encoding = _header(headers, "content-encoding").lower().strip()
     decoded = body
     if encoding in ("gzip", "x-gzip", "deflate", "br"):
@@ -134,7 +134,7 @@ def _payload(record: ArcWarcRecord, body: bytes) -> tuple[bytes, bytes]:
 
 
 def _warc_date(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 def import_files(paths: list[Path], store: WarcStore, batch_size: int = 50,

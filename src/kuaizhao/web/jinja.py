@@ -57,7 +57,7 @@ def environment(**options: Any) -> jinja2.Environment:
     # DebugUndefined, Django's pick under DEBUG, which prints them.
     options["undefined"] = jinja2.ChainableUndefined
     options.setdefault("keep_trailing_newline", True)
-    env = jinja2.Environment(**options)
+    env = jinja2.Environment(**options)  # noqa: S701 (Django's Jinja2 backend passes autoescape=True)
     env.globals.update(path=links.path, static=static)
     env.filters.update(page_time=page_time, iso_time=iso_time, provenance=provenance, truncatechars=truncatechars)
     return env

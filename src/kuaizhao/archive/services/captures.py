@@ -106,7 +106,7 @@ def _update_pages(pages: Iterable[Page]) -> None:
     # relation from get_field, a column of None for a relation without one of its own).
     fields = [cast("Field[Any, Any]", Page._meta.get_field(name)) for name in _PAGE_STATE]
     sets = ", ".join(f"{connection.ops.quote_name(cast(str, f.column))} = %s" for f in fields)
-    sql = f"UPDATE {connection.ops.quote_name(Page._meta.db_table)} SET {sets} WHERE id = %s"
+    sql = f"UPDATE {connection.ops.quote_name(Page._meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608 (names quoted)
     rows = [[f.get_db_prep_save(getattr(p, f.attname), connection) for f in fields] + [p.pk] for p in pages]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -105,7 +105,7 @@ def _insert_buckets(rows: Sequence[tuple[int, datetime, tuple[int, ...]]]) -> No
         prepared.extend((key, db_time, pk) for key in keys)
     if prepared:
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", prepared)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", prepared)  # noqa: S608 (names quoted)
 
 
 def _stored_candidates(snapshots: Sequence[Snapshot], fps: Sequence[fingerprints.Fingerprint]) -> list[list[int]]:

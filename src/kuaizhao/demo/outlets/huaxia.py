@@ -28,9 +28,8 @@ class Huaxia(OutletSite):
             return self.page(200, "华夏日报", self._home())
         if path == MEMO_PATH:  # reachable only by ignoring robots.txt
             return self.page(200, "内部通知", "<h1>内部通知：编辑部值班安排</h1><p>" + "本页面仅供内部使用。" * 20 + "</p>")
-        if m := _LISTING.match(path):
-            if m[1] in SECTION_NAME:
-                return self.page(200, f"{SECTION_NAME[m[1]]}_华夏日报", self._listing(m[1], int(m[2] or 1)))
+        if (m := _LISTING.match(path)) and m[1] in SECTION_NAME:
+            return self.page(200, f"{SECTION_NAME[m[1]]}_华夏日报", self._listing(m[1], int(m[2] or 1)))
         if m := _ARTICLE.match(path):
             article = self.visible(int(m[4]))
             if article and self.url(article.id).endswith(path):

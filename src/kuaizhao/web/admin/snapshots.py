@@ -38,15 +38,15 @@ class SnapshotAdmin(ReadOnlyAdmin):
     urlkey_lookup = "page__urlkey"
     date_hierarchy = "captured_at"
     list_per_page = 50
-    actions = ["take_down", "restore"]
-    fieldsets = [
+    actions = ("take_down", "restore")
+    fieldsets = (
         (None, {"fields": ("title", "site", "category", "takedown", "original", "public_page")}),
         ("时间", {"fields": ("published_at", "published_raw", "published_from", "updated_at", "captured_at")}),
         ("署名", {"fields": ("source_name", "reposted_from", "original_title", "author_names", "editor")}),
         ("正文", {"fields": ("text",)}),
         ("抓取与技术信息", {"classes": ("collapse",),
                      "fields": ("page", "capture", "story", "content_hash", "charset", "sort_time", "html")}),
-    ]
+    )
     readonly_fields = ("site", "original", "public_page", "author_names", "published_from")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Snapshot]:
