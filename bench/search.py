@@ -155,10 +155,7 @@ def _fts_phrase(text: str) -> str:
 
 def fts5_query(db: sqlite3.Connection, cls: str, query: dict) -> list[int]:
     words = query["words"]
-    if cls == "phrase":
-        match = _fts_phrase(words[0])
-    else:
-        match = " ".join(_fts_phrase(w) for w in words)
+    match = _fts_phrase(words[0]) if cls == "phrase" else " ".join(_fts_phrase(w) for w in words)
     if cls == "category":
         sql = "SELECT rowid FROM f WHERE f MATCH ? AND category = ? ORDER BY bm25(f, 3.0, 1.0) LIMIT 10"
         return [r[0] for r in db.execute(sql, (match, query["category"]))]
@@ -205,7 +202,7 @@ def query_sets(records: list[dict], seed: int = 4) -> dict[str, list[dict]]:
         df.update(words)
     ranked = [w for w, _ in df.most_common()]
     common = ranked[:PER_CLASS]
-    mid = [w for w in ranked[200:3000]]
+    mid = ranked[200:3000]
     mid_set = set(mid)
     rare = sorted(w for w, n in df.items() if n == 1 and len(w) >= 2 and not any(c.isdigit() for c in w))
     sets: dict[str, list[dict]] = {c: [] for c in CLASSES}

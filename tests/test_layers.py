@@ -33,7 +33,7 @@ def _imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = list(package[: len(package) - (node.level - 1)]) + ([node.module] if node.module else [])
-                names = [base + [alias.name] for alias in node.names] if len(base) == 1 else [base]
+                names = [[*base, alias.name] for alias in node.names] if len(base) == 1 else [base]
             else:
                 names = [(node.module or "").split(".")]
         elif isinstance(node, ast.Import):

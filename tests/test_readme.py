@@ -75,7 +75,7 @@ def test_every_command_of_the_readme_works_on_the_demo_archive(after_make_demo):
             steps.append((line[2:], []))
         else:
             steps[-1][1].append(line)
-    assert [c for c, _ in steps][0] == "export KUAIZHAO_DATA_DIR=var/demo"
+    assert steps[0][0] == "export KUAIZHAO_DATA_DIR=var/demo"
     env = dict(env)
     for command, shown in steps:
         if command.startswith("export "):

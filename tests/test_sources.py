@@ -80,5 +80,5 @@ def test_durations():
     assert parse_duration("1h30m").total_seconds() == 5400
     assert parse_duration("1d").total_seconds() == 86400
     assert parse_duration(90).total_seconds() == 90
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a duration"):
         parse_duration("tomorrow")

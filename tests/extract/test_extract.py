@@ -92,7 +92,7 @@ def test_aggregator_category_label_is_no_author():
 
 def test_relative_time_needs_the_capture_time():
     i = first("nanfeng", reprint=True)
-    body, url, headers = fetch("nanfeng", i)
+    body, url, _headers = fetch("nanfeng", i)
     art = extract(body, url, {})  # no capture time and no Date header
     assert art is not None and (art.published is None or art.published.provenance != TimeProvenance.RELATIVE)
 

@@ -66,7 +66,7 @@ def test_filters_alone_are_a_query():
     assert not q.has_text and not q.is_empty
 
 
-@pytest.mark.parametrize("text, message", [
+@pytest.mark.parametrize(("text", "message"), [
     ('"解散国会', "引号没有配对"),
     ("site:", "缺少内容"),
     ("site:localhost", "需要一个域名"),

@@ -88,7 +88,7 @@ FILLER = ["今天", "发表", "讲话", "强调", "不会", "辞职", "也", "�
 @settings(max_examples=300, deadline=None)
 @given(
     words=st.lists(st.sampled_from(NAMES + FILLER), min_size=1, max_size=120),
-    term=st.sampled_from(NAMES + ["国会", "讲话"]),
+    term=st.sampled_from([*NAMES, "国会", "讲话"]),
     width=st.integers(10, 120),
     count=st.integers(1, 3),
 )

@@ -50,7 +50,6 @@ FEEDS = [
 
 @pytest.mark.parametrize(("url", "kind"), FEEDS)
 def test_every_feed_parses_cleanly_and_leaves_takedowns_out(client, filled, url, kind):
-    urls, gone = filled
     parsed = _parse(client, url, kind)
     titles = [e.title for e in parsed.entries]
     assert titles, url

@@ -43,7 +43,7 @@ def exported(kuaizhao, demo_sources, tmp_path):
 
 
 def test_export_is_valid_warc(exported):
-    out, files, gone = exported
+    _out, files, gone = exported
     (path,) = files
     check = subprocess.run([str(BIN / "warcio"), "check", "-v", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -66,7 +66,7 @@ def _snapshots_in(database: Path) -> list[tuple]:
 
 
 def test_import_into_an_empty_data_directory_reproduces_the_snapshots(exported, tmp_path):
-    out, files, _ = exported
+    _out, files, _ = exported
     data = tmp_path / "elsewhere"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["KUAIZHAO_DATA_DIR"] = str(data)
