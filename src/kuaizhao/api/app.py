@@ -6,9 +6,12 @@ a malformed parameter (422 in its defaults; 400 `bad-parameter` here, like the r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from .. import __version__
@@ -23,7 +26,9 @@ class _Utf8Json(JSONRenderer):
 
 
 class _Api(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         """django-ninja documents every response as application/json; errors are problem+json."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for item in schema.get("paths", {}).values():

@@ -9,17 +9,17 @@ from protego import Protego
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 
 from ..archive.fetched import FetchedPage
 
 RAW_KEY = "kz_raw"
 
 
-def _pairs(headers: object) -> list[tuple[str, str]]:
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
     """Scrapy Headers → [(name, value)] in received order, one pair per repeated header."""
     return [(name.decode("latin-1"), value.decode("latin-1"))
-            for name, values in headers.items()  # type: ignore[attr-defined]
+            for name, values in headers.items()
             for value in values]
 
 

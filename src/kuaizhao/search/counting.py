@@ -85,9 +85,9 @@ def stories(searcher: tantivy.Searcher, schema: tantivy.Schema, tq: tantivy.Quer
     return Counts(total, exact, out)
 
 
-def _key(name: str, key: object) -> str:
+def _key(name: str, key: str | float) -> str:
     if name == "month":
-        k = int(key)  # type: ignore[call-overload]
+        k = int(key)
         return f"{k // 100:04d}-{k % 100:02d}"
     return str(key)
 

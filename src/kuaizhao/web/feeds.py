@@ -175,7 +175,7 @@ class SearchFeed(SnapshotFeed):
     def items(self, obj: str) -> list[Snapshot]:
         found = search_service.search(obj, sort="time", per_page=settings.FEED_ITEMS, full=True)
         for item in found.items:
-            item.snapshot.reprints = item.reprints  # type: ignore[attr-defined]
+            item.snapshot.reprints = item.reprints  # type: ignore[attr-defined]  # set for the feed, not a field
         return [item.snapshot for item in found.items]
 
 

@@ -30,5 +30,5 @@ def with_reprints(snapshots: list[Snapshot]) -> list[Snapshot]:
     """Give each snapshot `reprints`: its story's other current, public copies ("N 家转载")."""
     sizes = Snapshot.objects.public().current().story_sizes(s.story_id for s in snapshots)
     for s in snapshots:
-        s.reprints = sizes.get(s.story_id, 1) - 1 if s.story_id else 0  # type: ignore[attr-defined]
+        s.reprints = sizes.get(s.story_id, 1) - 1 if s.story_id else 0  # type: ignore[attr-defined]  # not a field
     return snapshots

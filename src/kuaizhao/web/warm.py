@@ -13,9 +13,12 @@ connection, and tantivy's reader starts threads, which do not survive a fork.
 
 from __future__ import annotations
 
+from typing import cast
+
 
 def warm() -> None:
     from django.template import engines
+    from django.template.backends.jinja2 import Jinja2
     from django.urls import get_resolver
 
     from .. import fold
@@ -25,6 +28,6 @@ def warm() -> None:
     fold.tables()
     tokenize.tagged_words("预热")  # the same rjieba calls a search makes, so nothing loads lazily later
     tokenize.segment("预热")
-    pages = engines["jinja2"].env  # type: ignore[attr-defined]
+    pages = cast(Jinja2, engines["jinja2"]).env
     for name in pages.list_templates():
         pages.get_template(name)  # compiled once; the environment keeps it

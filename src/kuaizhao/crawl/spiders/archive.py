@@ -125,7 +125,7 @@ class ArchiveSpider(scrapy.Spider):
                                   kz_listing=n, kz_page=page + 1)
 
     def discovery_failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on an errback's failure
         source = request.meta.get("kz_source")
         if failure.check(IgnoreRequest):
             self._count("skipped/robots", source, "robots")
@@ -173,7 +173,7 @@ class ArchiveSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> Iterator[FailedFetch]:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on an errback's failure
         source = request.meta["kz_source"]
         if failure.check(IgnoreRequest):
             self._count("skipped/robots", source, "robots")

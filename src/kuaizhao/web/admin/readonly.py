@@ -57,8 +57,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in t
 class PageStatusFilter(admin.ChoicesFieldListFilter):
     """The status of a row's page, titled as such (the field alone would read "以 状态")."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.title = "原文状态"
 
 
