@@ -21,5 +21,5 @@ def test_canonical_url(url, canonical):
 
 @pytest.mark.parametrize("url", ["javascript:void(0)", "ftp://x.cn/a", "http://[broken-host/a", "/relative"])
 def test_canonical_url_rejects(url):
-    with pytest.raises(ValueError, match="not an http|Invalid IPv6 URL"):
+    with pytest.raises(ValueError, match=r"not an http|Invalid IPv6 URL"):
         canonical_url(url)
