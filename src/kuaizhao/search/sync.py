@@ -8,7 +8,7 @@ at once. Whole rebuilds are rebuild.py's.
 
 Each document also says whether its story may have other documents in the index (`copied`, which
 lets the engine count stories cheaply). A story that gains its second document is the one change
-that touches documents nobody logged: its first copy, indexed as alone, is indexed again here.
+that touches a document nobody logged: its first copy, indexed as alone, is indexed again here.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import tantivy
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from ..archive.models import IndexChange, Snapshot
-from .index import Generation, IndexHome, IndexMissing, IndexOutdated, RebuildRunning, Writer, WriterBusy, u64
+from .index import Generation, IndexHome, IndexMissing, IndexOutdated, RebuildRunning, Writer, WriterBusy
 from .schema import IndexDoc
 
 log = logging.getLogger(__name__)
@@ -116,28 +115,17 @@ def _apply(writer: Writer, snapshot_ids: set[int]) -> None:
                   .values_list("story_id", flat=True))
     shared = shared_stories(stories)
     docs = list(documents(indexable().filter(pk__in=snapshot_ids), shared))
-    # Copies indexed while their story had no other: marked alone, they would be counted twice.
-    alone = _indexed_alone(writer.generation, shared) - {d.id for d in docs}
-    if alone:
-        docs += documents(indexable().filter(pk__in=alone), shared)
+    # A story whose one other copy is older than this change may have had that copy indexed while
+    # it was alone (copied = 0): index it again, or the story would be counted twice. Where two or
+    # more others are indexed, each was marked copied when the second of them arrived.
+    others = indexable().filter(story_id__in=shared).exclude(pk__in=snapshot_ids)
+    grown = list(others.order_by().values("story_id").annotate(n=Count("pk")).filter(n=1)
+                 .values_list("story_id", flat=True))
+    if grown:
+        docs += documents(others.filter(story_id__in=grown), shared)
     writer.delete(snapshot_ids - {d.id for d in docs})
     if docs:
         writer.add(docs, replace=True)
-
-
-def _indexed_alone(generation: Generation, stories: Collection[int]) -> set[int]:
-    """Ids of the documents of these stories that the index holds as alone (copied = 0)."""
-    if not stories:
-        return set()
-    index = generation.index
-    index.reload()
-    searcher = index.searcher()
-    schema = index.schema
-    in_stories = tantivy.Query.term_set_query(schema, "story", sorted(stories))
-    alone = tantivy.Query.term_query(schema, "copied", 0)
-    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, in_stories), (tantivy.Occur.Must, alone)])
-    found = searcher.search(query, 10_000)  # a story's copies: a handful
-    return {u64(v) for v in searcher.fast_field_values("id", [a for _, a in found.hits])}
 
 
 def _writer(generation: Generation, wait: float) -> Writer | None:
