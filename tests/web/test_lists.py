@@ -104,3 +104,15 @@ def test_site_finds_a_host_with_or_without_its_port(client, archive, settings, t
     assert total("site:127.0.0.1") == 2
     assert total("site:127.0.0.1:8313") == 1
     assert total("site:http://127.0.0.1:8314/a/") == 1
+
+
+def test_category_pages_list_each_story_once_and_count_them(client, reprinted, settings):
+    settings.PAGE_SIZE = 1
+    settings.LISTING_COUNT_SECONDS = 0
+    shown = []
+    for page in (1, 2):
+        html = client.get(f"/category/finance/?page={page}").content.decode()
+        assert "共 2 篇" in html
+        shown += listed(html)
+    assert client.get("/category/finance/?page=3").status_code == 404
+    assert shown == [f"/snapshot/{reprinted['reprint'].pk}/", f"/snapshot/{reprinted['other'].pk}/"]

@@ -48,21 +48,6 @@ class SnapshotQuerySet(models.QuerySet["Snapshot"]):
     def newest_first(self) -> SnapshotQuerySet:
         return self.order_by("-sort_time", "-pk")
 
-    def one_per_story(self, **within: object) -> SnapshotQuerySet:
-        """Of these public, current snapshots, each story's newest copy only: a listing shows a
-        story (an article and its reprints) once, by its newest copy, as search sorted by time does.
-
-        `within` is the listing's own filter (category=…, source=…): the copy that hides this one
-        must be listed there too, so a source's page still shows its own copy of a story that a
-        newer site reprinted. A snapshot without a story (not clustered yet) stands for itself.
-        """
-        from .models import Snapshot
-
-        newer = Snapshot.objects.public().current().filter(story=models.OuterRef("story"), **within).filter(
-            models.Q(sort_time__gt=models.OuterRef("sort_time"))
-            | models.Q(sort_time=models.OuterRef("sort_time"), pk__gt=models.OuterRef("pk")))
-        return self.filter(~models.Exists(newer))
-
     def story_sizes(self, story_ids: Iterable[int | None]) -> dict[int, int]:
         """How many of these snapshots each story has ("N 家转载" is that less one)."""
         wanted = {i for i in story_ids if i is not None}

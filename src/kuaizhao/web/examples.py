@@ -59,9 +59,10 @@ def _from_archive() -> dict[str, str]:
         searcher, schema = engine.searcher(), engine.schema
     except KuaizhaoError:
         return {}
-    recent = list(listings.stories().filter(category__isnull=False).select_related("category", "source", "page")
-                  .only("title", "text", "sort_time", "source_name", "category__name", "source__name", "page__host")
-                  [:12])
+    recent = listings.Stories(
+        listings.candidates().filter(category__isnull=False).select_related("category", "source", "page")
+        .only("title", "text", "sort_time", "source_name", "story", "category__name", "source__name", "page__host")
+    ).first(12)
     candidates: dict[str, list[str]] = {row: [] for row in GENERIC}
     terms: list[tuple[int, str]] = []  # (story, word or phrase): what recent stories are about
     for n, snap in enumerate(recent):

@@ -103,10 +103,10 @@ class SnapshotFeed(Feed):  # type: ignore[type-arg]  # generic in the stubs only
 
     def _listing(self, **within: object) -> list[Snapshot]:
         """The newest stories (each once, by its newest copy), as the listing pages show them."""
-        qs = listings.stories(**within).select_related("page", "source", "category")
+        qs = listings.candidates(**within).select_related("page", "source", "category")
         if not settings.FEED_FULL_TEXT:
             qs = qs.defer("html")
-        return listings.with_reprints(list(qs[: settings.FEED_ITEMS]))
+        return listings.with_reprints(listings.Stories(qs).first(settings.FEED_ITEMS))
 
 
 class LatestFeed(SnapshotFeed):

@@ -104,8 +104,8 @@ def more_in_category(snap: Snapshot, limit: int = 10) -> list[tuple[Snapshot, st
     """更多关于…的资讯: the newest other stories in the snapshot's category (each once), with a lead."""
     if not snap.category_id:
         return []
-    others = listings.stories(category=snap.category_id).exclude(page=snap.page_id)
+    others = listings.candidates(category=snap.category_id).exclude(page=snap.page_id)
     if snap.story_id is not None:
         others = others.exclude(story=snap.story_id)  # its reprints are not "more news"
-    rows = others.only("title", "text", "sort_time")[:limit]  # what the block shows
+    rows = listings.Stories(others.only("title", "text", "sort_time", "story")).first(limit)  # what the block shows
     return [(s, lead(s.text, 60)) for s in rows]

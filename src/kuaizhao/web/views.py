@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -24,10 +24,10 @@ from . import feeds, listings
 def home(request: HttpRequest) -> HttpResponse:
     sections = []
     for cat in Category.objects.all():
-        items = list(listings.rows(category=cat)[:6])
+        items = listings.rows(category=cat).first(6)
         if items:
             sections.append((cat, items))
-    latest = list(listings.rows()[:10])
+    latest = listings.rows().first(10)
     listings.with_reprints([s for _, items in sections for s in items] + latest)
     return render(request, "home.html", {
         "sections": sections, "latest": latest, "feeds": feeds.alternates("latest", "最新快照"),
@@ -43,7 +43,7 @@ class ListingPaginator(Paginator):  # type: ignore[type-arg]  # generic in the s
     always read fresh, so a takedown leaves the listing at once; a page past the stale end is a 404.
     """
 
-    def __init__(self, object_list: QuerySet[Snapshot], per_page: int, count_key: str) -> None:
+    def __init__(self, object_list: listings.Stories, per_page: int, count_key: str) -> None:
         super().__init__(object_list, per_page)
         self.count_key = count_key
 
@@ -60,7 +60,7 @@ class ListingPaginator(Paginator):  # type: ignore[type-arg]  # generic in the s
 
 
 def _listing_page(
-    request: HttpRequest, snapshots: QuerySet[Snapshot], context: dict[str, Any], count_key: str
+    request: HttpRequest, snapshots: listings.Stories, context: dict[str, Any], count_key: str
 ) -> HttpResponse:
     """One page of a newest-first listing (a category's, a source's) with its heading and feeds."""
     paginator = ListingPaginator(snapshots, settings.PAGE_SIZE, count_key)
