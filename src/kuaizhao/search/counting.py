@@ -12,6 +12,7 @@ estimated (tantivy's HyperLogLog cardinality, within a few per cent) and the tot
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -86,10 +87,12 @@ def stories(searcher: tantivy.Searcher, schema: tantivy.Schema, tq: tantivy.Quer
 
 
 def _key(name: str, key: str | float) -> str:
-    if name == "month":
-        k = int(key)
-        return f"{k // 100:04d}-{k % 100:02d}"
-    return str(key)
+    return _month(int(key)) if name == "month" else str(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(yyyymm: int) -> str:
+    return f"{yyyymm // 100:04d}-{yyyymm % 100:02d}"
 
 
 def document_facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
@@ -100,5 +103,5 @@ def document_facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict[str, 
     for name in ("category", "source"):
         out[name] = [(str(b["key"]), int(b["doc_count"])) for b in agg[name]["buckets"]]
     months = sorted(((int(b["key"]), int(b["doc_count"])) for b in agg["month"]["buckets"]), reverse=True)
-    out["month"] = [(_key("month", k), n) for k, n in months]
+    out["month"] = [(_month(k), n) for k, n in months]
     return out
