@@ -77,3 +77,19 @@ def test_only_the_gate_reads_the_takedown_state():
         lines = path.read_text(encoding="utf-8").splitlines()
         found += [f"{rel}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if reads.search(line)]
     assert not found, "takedown state read outside the gate:\n" + "\n".join(found)
+
+
+def test_the_crawler_process_loads_no_search_engine():
+    """Scrapy's process archives and hands over; the store worker extracts, stores and indexes. So
+    setting Django up and loading the crawler must not pull in tantivy, rjieba or numpy (+47 MB
+    per crawl when the admin, which Django imports everywhere, imported the search package)."""
+    import subprocess
+    import sys
+
+    code = ("import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'kuaizhao.settings'; django.setup(); "
+            "import kuaizhao.crawl.runner, kuaizhao.crawl.pipelines; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'tantivy', 'rjieba', 'numpy'}))")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"the crawler process loads {done.stdout.strip()}"

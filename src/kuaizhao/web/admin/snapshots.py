@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from ...archive import services
 from ...archive.models import Snapshot
-from ...search import sync
 from .. import links
 from ..jinja import provenance
 from .readonly import PageStatusFilter, ReadOnlyAdmin, beijing
@@ -142,6 +141,10 @@ class SnapshotAdmin(ReadOnlyAdmin):
         """Take down or restore through the service (as `kuaizhao takedown` does), then bring the
         search index up to date so that search totals and facets follow at once."""
         changed = services.restore(ids) if restore else services.take_down(ids)
+        # Imported here: Django's admin autodiscovery imports this module in every process that
+        # sets Django up, the crawler's too, which would then load tantivy, rjieba and numpy.
+        from ...search import sync
+
         sync.catch_up(wait=10.0)
         verb = "恢复显示" if restore else "下架"
         already = len(ids) - len(changed)

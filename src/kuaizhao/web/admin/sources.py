@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from ...archive import services
 from ...archive.crawl_report import PROBLEMS, SKIPPED, CrawlKind
 from ...archive.models import Category, Source
-from ...search import sync
 from .readonly import ReadOnlyAdmin, beijing
 
 if TYPE_CHECKING:
@@ -139,4 +138,8 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in t
         # Through the service: search filters and facets by category name, so a rename must reach
         # the index like any other change to what search shows.
         services.save_category(obj)
+        # Imported here: Django's admin autodiscovery imports this module in every process that
+        # sets Django up, the crawler's too, which would then load tantivy, rjieba and numpy.
+        from ...search import sync
+
         sync.catch_up(wait=10.0)
