@@ -12,6 +12,7 @@ from kuaizhao.archive.models import Page, Snapshot, Source
 from kuaizhao.search import sync
 
 from ..archive.test_stories import ARTICLE, REPRINT
+from ..conftest import take_down
 from .conftest import T0
 
 OTHER = "国家统计局今天公布，前4个月全国规模以上工业增加值同比增长5.6%。\n统计局表示，工业生产总体平稳。"
@@ -116,3 +117,10 @@ def test_category_pages_list_each_story_once_and_count_them(client, reprinted, s
         shown += listed(html)
     assert client.get("/category/finance/?page=3").status_code == 404
     assert shown == [f"/snapshot/{reprinted['reprint'].pk}/", f"/snapshot/{reprinted['other'].pk}/"]
+
+
+def test_a_taken_down_copy_leaves_the_list_and_its_count(client, reprinted):
+    take_down([reprinted["reprint"].pk])
+    html = client.get("/category/finance/").content.decode()
+    assert f"/snapshot/{reprinted['original'].pk}/" in listed(html), "the story's newest public copy stands for it"
+    assert "家转载" not in html

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connection, models
 
 if TYPE_CHECKING:
     from .models import Capture, Page, Snapshot  # noqa: F401 (named in the QuerySet["…"] bases below)
@@ -48,13 +48,27 @@ class SnapshotQuerySet(models.QuerySet["Snapshot"]):
     def newest_first(self) -> SnapshotQuerySet:
         return self.order_by("-sort_time", "-pk")
 
-    def story_sizes(self, story_ids: Iterable[int | None]) -> dict[int, int]:
-        """How many of these snapshots each story has ("N 家转载" is that less one)."""
-        wanted = {i for i in story_ids if i is not None}
+    def current_story_sizes(self, story_ids: Iterable[int | None]) -> dict[int, int]:
+        """How many public, current snapshots each of these stories has ("N 家转载" is that less one).
+
+        In SQL of its own, the gate's two conditions written out beside `public()` and `current()`
+        (keep them the same): built with the ORM, this one small query took a listing page 1.4 ms,
+        mostly Django assembling it, against 0.1 ms to run it.
+        """
+        from .models import Page, Snapshot, TakedownState
+
+        wanted = sorted({i for i in story_ids if i is not None})
         if not wanted:
             return {}
-        rows = self.filter(story_id__in=wanted).order_by().values("story_id").annotate(n=models.Count("pk"))
-        return {row["story_id"]: row["n"] for row in rows}
+        quote = connection.ops.quote_name
+        snapshots, pages = quote(Snapshot._meta.db_table), quote(Page._meta.db_table)
+        marks = ", ".join(["%s"] * len(wanted))
+        sql = (f"SELECT s.story_id, COUNT(*) FROM {snapshots} s WHERE s.story_id IN ({marks})"  # noqa: S608 — names quoted from the models; values are parameters
+               f" AND s.takedown = %s AND EXISTS (SELECT 1 FROM {pages} p WHERE p.latest_snapshot_id = s.id)"
+               " GROUP BY s.story_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*wanted, TakedownState.NONE.value])
+            return {int(story): int(n) for story, n in cursor.fetchall()}
 
 
 class PageQuerySet(models.QuerySet["Page"]):

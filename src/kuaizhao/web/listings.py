@@ -41,7 +41,7 @@ class Stories:
     def first(self, n: int) -> list[Snapshot]:
         out: list[Snapshot] = []
         seen: set[int] = set()
-        start, size = 0, n + n // 2 + 5  # a few more rows than stories: copies are a minority
+        start, size = 0, n + n // 4 + 2  # a few more rows than stories: copies are a minority
         while len(out) < n:
             chunk = list(self.rows[start : start + size])
             for snap in chunk:
@@ -112,7 +112,7 @@ def rows(**within: object) -> Stories:
 
 def with_reprints(snapshots: list[Snapshot]) -> list[Snapshot]:
     """Give each snapshot `reprints`: its story's other current, public copies ("N 家转载")."""
-    sizes = Snapshot.objects.public().current().story_sizes(s.story_id for s in snapshots)
+    sizes = Snapshot.objects.current_story_sizes(s.story_id for s in snapshots)
     for s in snapshots:
         s.reprints = sizes.get(s.story_id, 1) - 1 if s.story_id else 0  # type: ignore[attr-defined]  # not a field
     return snapshots
