@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .extract import Article, extract
+from .extract import Article, PageTime, extract
 from .extract.times import SHANGHAI
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -73,6 +73,24 @@ def same_authors(ours: tuple[str, ...], gold: str) -> bool:
     return split(" ".join(ours)) == split(gold)
 
 
+@dataclass(frozen=True)
+class PageRow:
+    """One page's scores, for the per-page table: what we said next to what the gold says."""
+
+    id: str
+    f1: float
+    title: bool | None  # None: the gold does not score this field
+    time: bool | None
+    time_ours: str
+    time_gold: str
+    source: bool | None
+    source_ours: str
+    source_gold: str
+    author: bool | None
+    author_ours: str
+    author_gold: str
+
+
 @dataclass
 class Report:
     pages: int = 0
@@ -86,6 +104,7 @@ class Report:
     time: list[bool] = field(default_factory=list)
     author: list[bool] = field(default_factory=list)
     source: list[bool] = field(default_factory=list)
+    rows: list[PageRow] = field(default_factory=list)
 
     @staticmethod
     def mean(values: Sequence[float]) -> float | None:
@@ -108,6 +127,31 @@ class Report:
         return (f"body F1 {fmt(f['body_f1'])} (P {fmt(f['body_precision'])} R {fmt(f['body_recall'])}) · "
                 f"title {fmt(f['title'], 2)} · time {fmt(f['time'], 2)} · author {fmt(f['author'], 2)} · "
                 f"source {fmt(f['source'], 2)} · {fmt(f['pages_per_s'], 1)} pages/s ({self.pages} pages)")
+
+
+_SHOWN_LENGTH = {"year": 4, "month": 7, "day": 10, "minute": 16, "second": 19}
+
+
+def _shown(time: PageTime) -> str:
+    """A time to the precision the page stated it: 2016-08-26, 2016-08-26T14:43."""
+    return time.value.astimezone(SHANGHAI).isoformat(timespec="seconds")[:_SHOWN_LENGTH[time.precision.value]]
+
+
+def table(rows: Sequence[PageRow]) -> list[str]:
+    """The per-page table: body F1, then each scored field as ✓ or ✗ ours → gold (· when unscored)."""
+    def cell(ok: bool | None, ours: str, gold: str) -> str:
+        if ok is None:
+            return "·"
+        return "✓ " + ours if ok else f"✗ {ours} → {gold}"
+
+    width = max((len(r.id) for r in rows), default=2)
+    out = [f"{'id':<{width}}  body   title  time / 来源 / author"]
+    for r in rows:
+        title = "·" if r.title is None else ("✓" if r.title else "✗")
+        fields = (cell(r.time, r.time_ours, r.time_gold), cell(r.source, r.source_ours, r.source_gold),
+                  cell(r.author, r.author_ours, r.author_gold))
+        out.append(f"{r.id:<{width}}  {r.f1:.3f}  {title:<5}  {' / '.join(fields)}")
+    return out
 
 
 Extractor = Callable[[bytes, str], Article | None]
@@ -172,15 +216,26 @@ def evaluate(directory: Path, extractor: Extractor | None = None) -> Report:
         report.precision.append(p)
         report.recall.append(r)
         report.f1.append(f1)
+        title = time_ok = author = source = None
         if gold.get("title"):
-            report.title.append(article is not None and normalise(article.title) == normalise(gold["title"]))
+            title = article is not None and normalise(article.title) == normalise(gold["title"])
+            report.title.append(title)
             lenient = article is not None and normalise(article.title).startswith(normalise(gold["title"]))
             report.title_prefix.append(lenient)
+        ours_time = article.published if article else None
         if gold.get("published"):
-            report.time.append(article is not None and article.published is not None
-                               and time_matches(article.published.value, gold["published"]))
+            time_ok = ours_time is not None and time_matches(ours_time.value, gold["published"])
+            report.time.append(time_ok)
         if gold.get("author"):
-            report.author.append(article is not None and same_authors(article.authors, gold["author"]))
+            author = article is not None and same_authors(article.authors, gold["author"])
+            report.author.append(author)
         if gold.get("source"):
-            report.source.append(article is not None and normalise(article.source) == normalise(gold["source"]))
+            source = article is not None and normalise(article.source) == normalise(gold["source"])
+            report.source.append(source)
+        report.rows.append(PageRow(
+            gold["id"], f1, title, time_ok,
+            _shown(ours_time) if ours_time else "—",
+            gold.get("published") or "—", source, (article.source if article else None) or "—",
+            gold.get("source") or "—", author, "、".join(article.authors) if article and article.authors else "—",
+            gold.get("author") or "—"))
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -18,22 +19,27 @@ import click
 @click.option("--charset", default=None, help="Decode with this charset instead of detecting it.")
 @click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Score a gold directory (gold.jsonl + pages/<id>.html) instead of extracting one page.")
+@click.option("--pages", "per_page", is_flag=True, help="With --eval: a line per page, ours → gold where wrong.")
 def extract(file: BinaryIO | None, url: str, as_json: bool, captured: str | None, charset: str | None,
-            eval_dir: Path | None) -> None:
+            eval_dir: Path | None, per_page: bool) -> None:
     """Extract the article from a saved page (FILE, or - for standard input), or score a gold set."""
     from ..extract import SiteRules
     from ..extract import extract as run
 
     if eval_dir is not None:
-        from ..evaluate import evaluate
+        from ..evaluate import evaluate, table
 
         try:
             report = evaluate(eval_dir)
         except (FileNotFoundError, KeyError, ValueError) as exc:
             raise click.ClickException(f"cannot evaluate {eval_dir}: {exc}") from None
         if as_json:
-            click.echo(json.dumps({**report.figures(), "pages": report.pages, "no_article": report.none}))
+            rows = [asdict(r) for r in report.rows] if per_page else None
+            click.echo(json.dumps({**report.figures(), "pages": report.pages, "no_article": report.none,
+                                   **({"rows": rows} if per_page else {})}, ensure_ascii=False))
         else:
+            if per_page:
+                click.echo("\n".join(table(report.rows)))
             click.echo(f"{eval_dir}: {report.line()}")
             if report.none:
                 click.echo(f"  no article found on: {', '.join(report.none)}")

@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import attribution, candidates, content, dates, lines, meta, names, zone
+from . import attribution, candidates, content, dates, lines, meta, names, outlets, scripttimes, zone
 from .article import Article, PageTime, Precision, TimeProvenance
 from .decode import decode
 from .rules import LOGIN_WALL, SOFT_404, SiteRules
@@ -85,6 +85,7 @@ def _extract(
 
     metas = meta.meta_tags(tree)
     ld = meta.jsonld_article(tree)
+    scripts = scripttimes.script_times(tree)
     crumbs = meta.breadcrumbs(tree)
     category = rules.category or meta.category(url, crumbs, metas, ld)
     sections = meta.section_words(crumbs, metas, ld) | ({category} if category else set())
@@ -123,20 +124,24 @@ def _extract(
     now = captured or _NO_CLOCK
     paragraphs = [b.text for b in article.blocks if b.kind == "p"]
     plain = zone.lines([f for f in frags if not f.link])
-    published, updated = dates.choose(ld, metas, plain, article.credits, url, now, captured is not None,
-                                      paragraphs[:2] + paragraphs[-2:], after, zone_from_end=title_el is None,
-                                      zone_links=[f.text for f in frags if f.link])
+    evidence = dates.Evidence(ld, metas, plain, article.credits, url, scripts, paragraphs[:2] + paragraphs[-2:],
+                              after, zone_from_end=title_el is None, zone_links=[f.text for f in frags if f.link])
+    chosen = dates.choose(evidence, now, captured is not None)
+    published = chosen.published
 
-    found = attribution.attribute(zone_lines, frags, credits, paragraphs, published.raw if published else None,
-                                  sections)
-    _fill_from_metadata(found, metas, ld)
+    shown = chosen.shown or published
+    found = attribution.attribute(zone_lines, frags, credits, paragraphs, shown.raw if shown else None, sections)
+    _fill_from_metadata(found, metas, ld, tree, url)
+    if not found.authors and outlets.is_blog(metas, url):
+        found.authors = outlets.blog_byline(frags)
     return Article(
         url=url,
         title=title,
         text=text,
         html=content.render_html(article.blocks),
         published=published,
-        updated=updated,
+        updated=chosen.updated,
+        declared=chosen.declared,
         captured=captured,
         source=found.source,
         reposted_from=tuple(found.reposted_from),
@@ -164,11 +169,17 @@ def _login_wall(text: str) -> bool:
     return content.cjk_length(text) < 300 and any(p in text for p in LOGIN_WALL)
 
 
-def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict[str, Any]) -> None:
-    """Author and publisher from JSON-LD and meta tags, when the page's text names none."""
+def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict[str, Any],
+                        tree: lxml_html.HtmlElement, url: str) -> None:
+    """Author and 来源 from JSON-LD and meta tags, when the page's text names none: the declared
+    outlet, the publisher, and on a blog the blog's name (a news site's own article credits no one)."""
     if not found.authors:
         people = meta.jsonld_names(ld.get("author")) or [meta.first(metas, meta.AUTHOR_META) or ""]
         found.authors = [n for p in people for n in names.names(p)]
     if not found.source:
-        publisher = meta.jsonld_names(ld.get("publisher"))
-        found.source = publisher[0] if publisher else None
+        title = tree.find(".//title")
+        offered = [meta.first(metas, outlets.SOURCE_META), *meta.jsonld_names(ld.get("publisher"))]
+        if outlets.is_blog(metas, url):
+            offered.append(outlets.site_name(metas, meta.text_of(title) if title is not None else ""))
+        found.source = next((o.strip() for o in offered if o and outlets.outlet_like(o)
+                             and 2 <= len(o.strip()) <= 30), None)

@@ -18,6 +18,7 @@ class TimeProvenance(StrEnum):
     TEXT = "text"  # an absolute time in the visible text: 2023-01-17 20:37
     RELATIVE = "relative"  # 3分钟前, 昨天 10:32, resolved against the capture time
     URL = "url"  # a date in the URL path: /2023/01/17/, 20230117
+    SCRIPT = "script"  # a publish time kept in the page's script data: var publishTime = "…"
 
 
 class Precision(StrEnum):
@@ -51,6 +52,9 @@ class Article:
     html: str  # sanitised HTML: paragraphs, headings, images with absolute URLs and captions
     published: PageTime | None = None
     updated: PageTime | None = None
+    # The machine-readable publish time (JSON-LD, meta, script) when it disagrees with the one the
+    # page shows: kept, not silently preferred.
+    declared: PageTime | None = None
     captured: datetime | None = None  # the capture time the relative times were resolved against
     source: str | None = None  # 来源: the outlet credited
     reposted_from: tuple[str, ...] = ()  # 本文转自 / 转载自: the reprint chain, nearest first
@@ -82,6 +86,7 @@ class Article:
             "published_precision": self.published.precision.value if self.published else None,
             "updated": self.updated.as_json() if self.updated else None,
             "time_source": self.published.provenance.value if self.published else None,
+            "declared_published": self.declared.as_json() if self.declared else None,
             "captured": self.captured.isoformat() if self.captured else None,
             "source": self.source,
             "reposted_from": list(self.reposted_from),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import datelines
 from .names import (
     LATIN_NAME,
     bracket_names,
@@ -24,6 +25,7 @@ from .names import (
     names,
     tail_names,
 )
+from .outlets import outlet_like
 from .zone import Fragment, on_info_line
 
 _LABELS = (
@@ -37,7 +39,7 @@ _VALUE_END = rf"(?=\s{{2,}}|\s*[|｜]|\s*(?:{_LABELS})\s*[:：]|[　\t\n]|$|\s*[
 _VALUE = r"[\[【\s]*(?P<v>[^\s:：|｜\n　\[\]【】][^:：|｜\n　\[\]【】]*?)[\]】\s]*"
 
 _SOURCE = re.compile(rf"(?<![转稿件本文章息载])(?:来源于|来源|来自|出处|稿源)(?:于)?{_SEP}{_VALUE}{_VALUE_END}")
-_ARTICLE_SOURCE = re.compile(rf"(?:本文来源|文章来源|信息来源){_SEP}{_VALUE}{_VALUE_END}")
+_ARTICLE_SOURCE = re.compile(rf"(?:本文|文章|信息|新闻|内容)来源(?:于|自)?{_SEP}{_VALUE}{_VALUE_END}")
 _REPOST = re.compile(rf"(?P<label>本文转自|转载自|转载来源|转自|稿件来源|原载){_SEP}{_VALUE}{_VALUE_END}")
 _ORIGINAL_TITLE = re.compile(r"[（(]?\s*原标?题\s*[:：]\s*(?P<v>.+?)\s*[）)]?\s*$")
 _EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：/]?\s*(?P<v>[^\s:：|｜\n　()（）\[\]【】/]{2,12})")
@@ -56,11 +58,6 @@ _STAFF_CODE = re.compile(r"_[A-Za-z]{0,4}\d+$")
 # The reprint chain, nearest hop first: 本文转自 (where this copy came from), then 转载自, then the
 # origin (稿件来源, 原载).
 _REPOST_RANK = {"本文转自": 0, "转自": 0, "转载自": 1, "转载来源": 1, "稿件来源": 2, "原载": 2}
-# A wire dateline credits the agency: 新华社北京1月17日电, 中新网北京11月8日电.
-_AGENCY_DATELINE = re.compile(
-    r"^\s*(?P<agency>新华社|中新社|中新网|人民网|央视网|央广网|光明网|国际在线|中国日报网|中国新闻网|新华网)"
-    r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?电"
-)
 _PHOTOGRAPHER = re.compile(r"\s*(?:摄影|摄|拍摄|供图|/摄)")
 _TRAILING_JUNK = re.compile(r"[\s\d]*(?:人参与|人评论|条评论|评论|举报|分享|关注|阅读|跟贴|收藏).*$")
 
@@ -88,8 +85,11 @@ class Attribution:
 
 
 def _clean_outlet(value: str) -> str | None:
+    """The outlet named by a credit value, or None when the value cannot be one."""
     value = _TRAILING_JUNK.sub("", value).strip(" 　\t|｜,，。;；[]【】")
-    return value if 1 < len(value) <= 40 else None
+    return value if 1 < len(value) <= 40 and outlet_like(value) else None
+
+
 
 
 def parse_line(line: str) -> Attribution:
@@ -196,7 +196,8 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
         for line in opening + closing + credits:
             if found.authors:
                 break
-            found.authors = authors_in(line) or tail_names(line)
+            wire = datelines.bracketed(line)
+            found.authors = wire[1] if wire else authors_in(line) or tail_names(line)
     if not found.authors:
         found.authors = _bare_names(zone_fragments, credits, sections)
     if not found.authors:
@@ -217,15 +218,18 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
         for frag in zone_fragments:
             text = frag.text.strip()
             if not found.source and _SOURCE_HINT.search(frag.hint) and not _NOT_SOURCE.match(text) and len(text) <= 30:
-                found.source = _clean_outlet(re.sub(r"^(?:来源|来自)\s*[:：]\s*", "", text))
+                found.source = _clean_outlet(re.sub(r"^(?:本文|文章)?(?:来源|来自)(?:于|自)?\s*[:：]?\s*", "", text))
             if not found.authors and _AUTHOR_HINT.search(frag.hint):
                 found.authors = names(re.sub(r"^(?:作者|记者)\s*[:：]?\s*", "", text))
     if not found.source and time_raw:
         found.source = _beside_time(zone_fragments, time_raw)
     if not found.source:
         for line in opening:
-            if m := _AGENCY_DATELINE.match(line):
+            if m := datelines.AGENCY_DATELINE.match(line):
                 found.source = m["agency"]
+                break
+            if wire := datelines.bracketed(line):
+                found.source = wire[0]
                 break
     # nearest hop first; a stable sort keeps page order within a kind
     order = sorted(range(len(found.reposted_from)), key=lambda i: found.repost_ranks[i])

@@ -28,7 +28,6 @@ UPDATED_META = (
     "dcterms.modified", "weibo:article:update_at", "lastpublishedtime",
 )
 AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
-SOURCE_META = ("source", "article:source", "og:site_name", "mediaid", "publisher")
 SECTION_META = ("article:section", "section", "category", "og:section", "column", "catalogs")
 
 
@@ -126,6 +125,7 @@ _NAVIGATION = re.compile(r"首页|当前位置|您的位置|\s[>»›]\s|\s-\s.*
 _INFO_AFTER = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|来源|发布时间|作者|[0-2]?\d:[0-5]\d")
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(?<![a-z])tit(?![a-z])|(?<![a-z])bt(?![a-z])|art_?h", re.IGNORECASE)
 _HEADING_WEIGHT = {"h1": 0.3, "h2": 0.2, "h3": 0.1, "h4": 0.1, "h5": 0.1, "h6": 0.05}
+_BLOCKISH = {"div", "p", "h1", "h2", "h3", "h4", "span", "strong", "b", "font"}
 _CLASS_TAGS = {"div", "span", "p", "td", "strong", "b", "font", "header", "section"}
 
 
@@ -155,6 +155,8 @@ def headline(
                 continue
             weight = 0.15
         text = text_of(el)
+        if weight == 0.15 and _INFO_AFTER.search(text) and (inner := _headline_part(el)) is not None:
+            el, text = inner, text_of(inner)
         if not 4 <= len(text) <= 150:
             continue
         score = max((_overlap(text, h) for h in hints), default=0.0) + weight
@@ -194,6 +196,18 @@ def headline(
         if candidate.strip():
             return strip_site_suffix(candidate), None
     return strip_site_suffix(page_title), None
+
+
+def _headline_part(wrapper: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The headline inside a title wrapper that also holds the info line
+    (`<div class="title"><div>标题</div><ul><li>来源：…</li><li>2023-12-01</li></ul></div>`):
+    its first child block with text and no time or 来源 in it."""
+    for child in wrapper:
+        if isinstance(child.tag, str) and child.tag in _BLOCKISH:
+            text = text_of(child)
+            if text:
+                return child if len(text) >= 4 and not _INFO_AFTER.search(text) else None
+    return None
 
 
 def _overlap(a: str, b: str) -> float:

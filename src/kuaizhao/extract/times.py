@@ -42,6 +42,22 @@ _NO_YEAR = re.compile(  # 01-17 20:37 or 1月17日 20:37 or 1月17日
 _YEAR_SPACE_MD = re.compile(  # 2019 09/07 19:02: a year standing before month/day (split over elements)
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s+(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)(?:\s*" + _CLOCK + r")?"
 )
+# Month names, as blog engines print dates in Chinese and English locales: WordPress's zh_CN
+# "八月 26, 2016, 2:43 下午", "August 26, 2016 at 2:43 pm", "26 Aug 2016".
+_MONTH_WORDS = {
+    **{w: i for i, w in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), 1)},
+    **{w: i for i, w in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
+}
+_EN_MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
+_MONTH_NAME = r"(?P<mon>十[一二]?|[一二三四五六七八九])月|(?P<en>" + _EN_MONTH + ")"
+_CLOCK_12 = (r"(?:[,，]?\s*(?:at\s+|-\s*)?(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+             r"\s*(?P<ampm>上午|下午|晚上|凌晨|(?i:am|pm|a\.m\.|p\.m\.))?)?")
+_NAMED = re.compile(
+    r"(?<![\w])(?:(?:" + _MONTH_NAME + r")\s*(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[,，]?\s*"
+    r"|(?P<d2>3[01]|[12]\d|0?[1-9])\s+(?P<en2>" + _EN_MONTH + r")\s+)"
+    r"(?P<y>(?:19|20)\d{2})(?!\d)" + _CLOCK_12
+)
 _YEAR_MONTH = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?![\d日-])")
 _RELATIVE = re.compile(
     r"(?P<now>刚刚)"
@@ -64,10 +80,11 @@ _URL_DATE = (
 class TimeMatch:
     value: datetime
     precision: Precision
-    relative: bool
+    relative: bool  # resolved against `now`: 3分钟前, 昨天, and year-less forms
     start: int
     end: int
     raw: str
+    yearless: bool = False  # 01-17 20:37: the year came from `now`, the page did not state it
 
 
 def parse_time(value: str, now: datetime, tz: tzinfo = SHANGHAI) -> TimeMatch | None:
@@ -79,7 +96,7 @@ def find_times(text: str, now: datetime, tz: tzinfo = SHANGHAI) -> Iterator[Time
     """Every time stated in `text`, in order; overlapping weaker forms are skipped."""
     found: list[TimeMatch] = []
     taken: list[tuple[int, int]] = []
-    for finder in (_full, _year_space, _compact, _relative, _no_year, _year_month):
+    for finder in (_full, _named_month, _year_space, _compact, _relative, _no_year, _year_month):
         for match in finder(text, now, tz):
             if any(match.start < e and s < match.end for s, e in taken):
                 continue
@@ -109,7 +126,10 @@ def _make(tz: tzinfo, y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int 
 
 def _hour(h: str, ampm: str | None) -> int:
     hour = int(h)
-    if (ampm in ("下午", "晚上", "傍晚") and hour < 12) or (ampm == "中午" and hour < 11):
+    ampm = {"pm": "下午", "p.m.": "下午", "am": "上午", "a.m.": "上午"}.get((ampm or "").lower(), ampm)
+    if ampm == "上午" and hour == 12:
+        hour = 0  # 12:05 am
+    elif (ampm in ("下午", "晚上", "傍晚") and hour < 12) or (ampm == "中午" and hour < 11):
         hour += 12
     elif ampm == "凌晨" and hour == 12:
         hour = 0
@@ -140,6 +160,19 @@ def _full(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
         clock = _clock(m)
         hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(_zone(m, tz), int(m["y"]), int(m["m"]), int(m["d"]), hh, mm, ss)
+        if made is not None:
+            yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
+
+
+def _named_month(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
+    for m in _NAMED.finditer(text):
+        word = (m["mon"] or m["en"] or m["en2"] or "").lower().rstrip(".")
+        month = _MONTH_WORDS.get(word) or _MONTH_WORDS.get(word[:3])
+        if month is None:
+            continue
+        clock = _clock(m)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
+        made = _make(tz, int(m["y"]), month, int(m["d"] or m["d2"]), hh, mm, ss)
         if made is not None:
             yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
 
@@ -176,7 +209,7 @@ def _no_year(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
             made = _make(tz, local_now.year - 1, int(m["m"]), int(m["d"]), hh, mm, ss)
             if made is None:
                 continue
-        yield TimeMatch(made, precision, True, m.start(), m.end(), m.group().strip())
+        yield TimeMatch(made, precision, True, m.start(), m.end(), m.group().strip(), yearless=True)
 
 
 def _year_month(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:

@@ -1,0 +1,76 @@
+"""Outlet names: what can be one, and where a page declares its outlet or its site's name.
+
+A 来源 is an outlet or an account, never the words that happen to follow the label on real pages:
+relative times, markup, platform badges. When the text credits no one, the page's declared source
+or publisher is the outlet; on a personal blog the blog's own name is (the gold convention: a news
+site's own article credits no one, a blog's or an account's name is its 来源).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .meta import first
+from .rules import NOT_NAMES, SECTION_WORDS
+from .zone import Fragment
+
+# What follows 来源 on real pages and is no outlet: the label itself, times (昨天 / 3分钟前 / a
+# date), markup that leaked into text (size="20"), platform badges (优质原创作者) and counters.
+_NOT_OUTLET = re.compile(
+    r"^(?:本文|文章|信息|新闻|内容)?(?:来源|来自|出处|稿源)(?:于|自)?$|^(?:原创|转载|独家|首发|作者|分享|关注|举报|评论|"
+    r"网络|互联网|网友|未知|不详|佚名|本站|本网|综合|整理|编辑)$|^(?:今天|昨天|前天|刚刚|今日|昨日)|\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|"
+    r"^\d{2,4}\s*[-/.年]\s*\d{1,2}|[=<>\"]|优质|原创作者|创作者$|^已?认证|粉丝\s*\d|\d\s*[万千]?\s*粉丝|^[\d\W_]+$"
+)
+
+
+def outlet_like(value: str) -> bool:
+    """Could `value` name an outlet or an account? Rejects the words that follow 来源 but are none."""
+    return not _NOT_OUTLET.search(value.strip())
+
+
+# The outlet a page declares for the article (source, publisher), then the site's own name: a blog's
+# or an account's name is its 来源 when the page credits no one else.
+SOURCE_META = ("source", "article:source", "publisher", "mediaid")
+SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+_SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜«»]|\s-\s|－|——|—)\s*")
+
+
+# Blog engines, as their generator tag names them: on a blog the blog's name is the 来源.
+_BLOG_ENGINE = re.compile(r"wordpress|typecho|z-?blog|emlog|hexo|hugo|jekyll|ghost|blogger|movable type|"
+                          r"textpattern|halo|pelican|gridea|博客", re.IGNORECASE)
+
+
+def is_blog(meta: dict[str, str], url: str) -> bool:
+    """A personal blog: a blog engine's generator tag, or a blog host or path."""
+    parts = urlsplit(url)
+    return bool(_BLOG_ENGINE.search(meta.get("generator", ""))) or (parts.hostname or "").startswith("blog.") \
+        or "/blog/" in parts.path.lower()
+
+
+def site_name(meta: dict[str, str], page_title: str) -> str | None:
+    """The site's name: declared, else the short end of the page title ('标题 « 学而时嘻之')."""
+    if declared := first(meta, SITE_META):
+        return declared.strip() or None
+    parts = [p for p in _SITE_SEPARATOR.split(page_title.strip()) if p]
+    if len(parts) >= 2 and 2 <= len(parts[-1]) <= 12 and len(parts[-1]) < len(parts[0]):
+        return parts[-1]
+    return None
+
+
+_LONE_BYLINE = re.compile(
+    r"^(?:(?i:by)\s+|文\s*[/／]\s*|作者\s*[:：]?\s*)?(?P<n>[\u4e00-\u9fff·]{2,6}|[A-Za-z][\w .'-]{1,30})$"
+)
+
+
+def blog_byline(frags: list[Fragment]) -> list[str]:
+    """On a blog, the pen name standing alone between the post's title and its text
+    (`<h2>标题</h2><h5>同人于野</h5>`, `by 流泉`): blog authors rarely carry a surname-shaped name."""
+    for frag in frags:
+        if frag.link or any(o.line == frag.line and o is not frag for o in frags):
+            continue
+        m = _LONE_BYLINE.match(frag.text.strip())
+        if m and m["n"] not in SECTION_WORDS and m["n"] not in NOT_NAMES:
+            return [m["n"].strip()]
+        return []  # only the first line under the title can be the byline
+    return []
