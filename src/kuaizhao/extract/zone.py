@@ -41,9 +41,14 @@ def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | Non
     out: list[Fragment] = []
     started = title_el is None
     title_descendants = set(title_el.iter()) if title_el is not None else set()
+    # A headline inside the container (`<div class="post"><h2>…</h2><h5>byline</h5><p>…`): the zone
+    # is what stands between it and the first paragraph of text.
+    inside = title_el is not None and _contains(container, title_el)
     lines = _Lines()
-    for el in tree.iter():
-        if el is container:
+    for el in (container.iter() if inside else tree.iter()):
+        if el is container and not inside:
+            break
+        if inside and started and el not in title_descendants and _opens_text(el):
             break
         if not isinstance(el.tag, str):
             continue
@@ -57,7 +62,7 @@ def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | Non
             continue
         if not started or el in title_descendants:
             continue
-        if _contains(el, container):
+        if not inside and _contains(el, container):
             if el.text and el.text.strip():  # text before the container inside its ancestor
                 out.append(Fragment(_SPACE.sub(" ", el.text).strip(), _hint(el), _in_link(el), lines.of(el)))
             continue
@@ -87,6 +92,12 @@ def _block(el: lxml_html.HtmlElement | None) -> lxml_html.HtmlElement | None:
     while el is not None and el.tag not in _BLOCK_TAGS:
         el = el.getparent()
     return el
+
+
+def _opens_text(el: lxml_html.HtmlElement) -> bool:
+    """The first paragraph of the article: a <p>, or any element whose own text is prose-long."""
+    own = (el.text or "").strip() if isinstance(el.tag, str) else ""
+    return el.tag == "p" and bool(el.text_content().strip()) or len(own) >= 30
 
 
 def _contains(el: lxml_html.HtmlElement, other: lxml_html.HtmlElement) -> bool:
