@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from kuaizhao.extract import extract
 from kuaizhao.extract.times import SHANGHAI
 
-BODY = "".join(f"<p>第{i}段：市里今年新建的口袋公园陆续开放，附近居民傍晚散步、带孩子玩耍都方便了许多。</p>" for i in range(4))
+BODY = "".join(f"<p>第{i}段：市里今年新建的口袋公园陆续开放，附近居民傍晚散步、带孩子玩耍都方便了许多。</p>"
+               for i in range(4))
 
 
 def page(info: str = "", head: str = "", after: str = "") -> bytes:
@@ -66,7 +67,7 @@ def test_a_time_after_the_capture_is_never_chosen():
     assert published(only_future, at(2004, 6, 1)) is None
 
 
-_times = st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2035, 12, 31)).map(
+_times = st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2035, 12, 31)).map(  # noqa: DTZ001
     lambda d: d.replace(second=0, microsecond=0, tzinfo=SHANGHAI))
 _forms = st.sampled_from(["{:%Y-%m-%d %H:%M}", "{:%Y年%m月%d日 %H:%M}", "{:%m-%d %H:%M}", "{:%Y/%m/%d}"])
 _relative = st.sampled_from(["", "昨天 10:32", "3分钟前", "前天", "刚刚"])

@@ -131,9 +131,11 @@ def _extract(
 
     shown = chosen.shown or published
     found = attribution.attribute(zone_lines, frags, credits, paragraphs, shown.raw if shown else None, sections)
-    _fill_from_metadata(found, metas, ld, tree, url)
-    if not found.authors and outlets.is_blog(metas, url):
-        found.authors = outlets.blog_byline(frags)
+    page_title = meta.text_of(title_tag) if (title_tag := tree.find(".//title")) is not None else ""
+    blog = outlets.is_blog(metas, url, page_title)
+    _fill_from_metadata(found, metas, ld, page_title, blog)
+    if not found.authors and blog:
+        found.authors = outlets.blog_byline(frags) or outlets.blog_author_link(tree)
     return Article(
         url=url,
         title=title,
@@ -170,16 +172,15 @@ def _login_wall(text: str) -> bool:
 
 
 def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict[str, Any],
-                        tree: lxml_html.HtmlElement, url: str) -> None:
+                        page_title: str, blog: bool) -> None:
     """Author and 来源 from JSON-LD and meta tags, when the page's text names none: the declared
     outlet, the publisher, and on a blog the blog's name (a news site's own article credits no one)."""
     if not found.authors:
         people = meta.jsonld_names(ld.get("author")) or [meta.first(metas, meta.AUTHOR_META) or ""]
         found.authors = [n for p in people for n in names.names(p)]
     if not found.source:
-        title = tree.find(".//title")
         offered = [meta.first(metas, outlets.SOURCE_META), *meta.jsonld_names(ld.get("publisher"))]
-        if outlets.is_blog(metas, url):
-            offered.append(outlets.site_name(metas, meta.text_of(title) if title is not None else ""))
+        if blog:
+            offered.append(outlets.site_name(metas, page_title))
         found.source = next((o.strip() for o in offered if o and outlets.outlet_like(o)
                              and 2 <= len(o.strip()) <= 30), None)

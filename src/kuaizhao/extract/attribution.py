@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import datelines
+from . import datelines, traditional
 from .names import (
     LATIN_NAME,
     bracket_names,
@@ -48,8 +48,12 @@ _EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：/]?\s*(?P<v>[^\s:�
 _AUTHOR_LABEL = re.compile(
     rf"(?<![责任编])(?:作者|撰文|撰稿|执笔|文)\s*[:：/／]\s*(?P<v>.+?)(?=\s{{2,}}|\s*[|｜]|\s*(?:{_LABELS})\s*[:：]|$)"
 )
+# 作者 followed by a space instead of a colon ("《棱镜》作者 周纯"): only real names count after it.
+_AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s》」』”)）]))(?:作者|撰文|执笔|作者为)\s+(?P<v>\S.*)$")
 _ISSUER = re.compile(rf"(?:发文机关|发布机构|发文单位){_SEP}(?P<v>[^\s:：|｜\n　]{{2,30}})")
-_ROLE = re.compile(r"(?:本报|本台|本刊|本网|特约|特派|实习)?(?:记者|通讯员|实习生|文\s*[/／|]|文\s*[:：])\s*[:：]?\s*")
+_ROLE = re.compile(
+    r"(?:本报|本台|本刊|本网|特约|特派|实习)?(?:记者|通讯员|实习生|文\s*[/／|｜]|文\s*[:：])\s*[:：]?\s*"
+)
 _NAME_THEN_WEN = re.compile(r"(?P<v>[\u4e00-\u9fff·]{2,4})\s*[/／]\s*文(?![\u4e00-\u9fff]{2})")
 # Cheap test before the full parse: could this line be a credit at all?
 _MAYBE_CREDIT = re.compile(r"来源|来自|出处|稿源|转自|转载|原标?题|作者|撰|记者|通讯员|实习生|编辑|责编|校对|审核|"
@@ -58,7 +62,8 @@ _STAFF_CODE = re.compile(r"_[A-Za-z]{0,4}\d+$")
 # The reprint chain, nearest hop first: 本文转自 (where this copy came from), then 转载自, then the
 # origin (稿件来源, 原载).
 _REPOST_RANK = {"本文转自": 0, "转自": 0, "转载自": 1, "转载来源": 1, "稿件来源": 2, "原载": 2}
-_PHOTOGRAPHER = re.compile(r"\s*(?:摄影|摄|拍摄|供图|/摄)")
+# 摄 after a name credits the photographer ("惠禾 摄"); 摄影 before one is the next credit's label.
+_PHOTOGRAPHER = re.compile(r"\s*(?:摄影|摄(?!影)|拍摄|供图|/摄)(?!\s*[:：/／]?\s*[\u4e00-\u9fff]{2})")
 _TRAILING_JUNK = re.compile(r"[\s\d]*(?:人参与|人评论|条评论|评论|举报|分享|关注|阅读|跟贴|收藏).*$")
 
 
@@ -93,7 +98,22 @@ def _clean_outlet(value: str) -> str | None:
 
 
 def parse_line(line: str) -> Attribution:
-    """Attribution fields stated in one line of text."""
+    """Attribution fields stated in one line of text (Traditional labels read as Simplified)."""
+    mapped = traditional.simplified(line)
+    found = _parse_line(mapped)
+    if mapped != line:
+        def printed(value: str) -> str:
+            return traditional.as_printed(value, line, mapped) or value
+
+        found.source = found.source and printed(found.source)
+        found.reposted_from = [printed(v) for v in found.reposted_from]
+        found.original_title = found.original_title and printed(found.original_title)
+        found.authors = [printed(v) for v in found.authors]
+        found.editor = found.editor and printed(found.editor)
+    return found
+
+
+def _parse_line(line: str) -> Attribution:
     found = Attribution()
     if m := _SOURCE.search(line) or _ARTICLE_SOURCE.search(line):
         found.source = _clean_outlet(m["v"])
@@ -104,7 +124,7 @@ def parse_line(line: str) -> Attribution:
             found.repost_ranks.append(_REPOST_RANK[m["label"]])
     if m := _ORIGINAL_TITLE.search(line):
         found.original_title = m["v"].strip() or None
-    found.authors = authors_in(line)
+    found.authors = _authors_in(line)
     if m := _EDITOR.search(line):
         editor = _STAFF_CODE.sub("", m["v"].strip())  # 杨倩_NF4425: a portal's staff code after the name
         found.editor = editor if is_name(editor) or LATIN_NAME.match(editor) else None
@@ -113,8 +133,15 @@ def parse_line(line: str) -> Attribution:
 
 def authors_in(line: str) -> list[str]:
     """Every byline name in a line: labelled (作者：), by role (本报记者 张三), or 张三/文."""
+    mapped = traditional.simplified(line)
+    return [traditional.as_printed(n, line, mapped) or n for n in _authors_in(mapped)]
+
+
+def _authors_in(line: str) -> list[str]:
     if (m := _AUTHOR_LABEL.search(line)) and (labelled := names(m["v"])):
         return labelled
+    if (m := _AUTHOR_SPACED.search(line)) and (spaced := names(m["v"])):
+        return spaced
     if m := _ISSUER.search(line):
         return [m["v"]]
     found: list[str] = []

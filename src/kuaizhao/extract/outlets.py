@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+from lxml import html as lxml_html
+
 from .meta import first
 from .rules import NOT_NAMES, SECTION_WORDS
 from .zone import Fragment
@@ -41,11 +44,12 @@ _BLOG_ENGINE = re.compile(r"wordpress|typecho|z-?blog|emlog|hexo|hugo|jekyll|gho
                           r"textpattern|halo|pelican|gridea|博客", re.IGNORECASE)
 
 
-def is_blog(meta: dict[str, str], url: str) -> bool:
-    """A personal blog: a blog engine's generator tag, or a blog host or path."""
+def is_blog(meta: dict[str, str], url: str, page_title: str = "") -> bool:
+    """A personal blog: a blog engine's generator tag, a blog host or path, or a site calling itself
+    a blog in its title (多维博客 » …)."""
     parts = urlsplit(url)
     return bool(_BLOG_ENGINE.search(meta.get("generator", ""))) or (parts.hostname or "").startswith("blog.") \
-        or "/blog/" in parts.path.lower()
+        or "/blog/" in parts.path.lower() or bool(re.search(r"博客|(?i:\bblog\b)", page_title))
 
 
 def site_name(meta: dict[str, str], page_title: str) -> str | None:
@@ -61,6 +65,20 @@ def site_name(meta: dict[str, str], page_title: str) -> str | None:
 _LONE_BYLINE = re.compile(
     r"^(?:(?i:by)\s+|文\s*[/／]\s*|作者\s*[:：]?\s*)?(?P<n>[\u4e00-\u9fff·]{2,6}|[A-Za-z][\w .'-]{1,30})$"
 )
+
+
+_AUTHOR_LINKS = etree.XPath("//a[@rel='author' or contains(@href, 'author=') or contains(@href, '/author/')]")
+
+
+def blog_author_link(tree: lxml_html.HtmlElement) -> list[str]:
+    """On a blog, the author's archive link (`<a rel="author">`, `?author=102`, `/author/liuquan/`):
+    blog engines link the writer's name to the writer's posts."""
+    for link in _AUTHOR_LINKS(tree):
+        text = re.sub(r"\s+", " ", link.text_content()).strip().strip("[]【】")
+        m = _LONE_BYLINE.match(text)
+        if m and m["n"] not in SECTION_WORDS and m["n"] not in NOT_NAMES and m["n"].lower() != "admin":
+            return [m["n"].strip()]
+    return []
 
 
 def blog_byline(frags: list[Fragment]) -> list[str]:

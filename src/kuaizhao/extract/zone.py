@@ -97,7 +97,7 @@ def _block(el: lxml_html.HtmlElement | None) -> lxml_html.HtmlElement | None:
 def _opens_text(el: lxml_html.HtmlElement) -> bool:
     """The first paragraph of the article: a <p>, or any element whose own text is prose-long."""
     own = (el.text or "").strip() if isinstance(el.tag, str) else ""
-    return el.tag == "p" and bool(el.text_content().strip()) or len(own) >= 30
+    return (el.tag == "p" and bool(el.text_content().strip())) or len(own) >= 30
 
 
 def _contains(el: lxml_html.HtmlElement, other: lxml_html.HtmlElement) -> bool:
