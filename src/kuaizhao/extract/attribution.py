@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import datelines, traditional
+from . import datelines, traditional, unlabelled
 from .names import (
     LATIN_NAME,
-    bracket_names,
-    byline_only,
-    common_name,
     is_name,
     labelled_names,
     leading_names,
@@ -26,7 +23,7 @@ from .names import (
     tail_names,
 )
 from .outlets import outlet_like
-from .zone import Fragment, on_info_line
+from .zone import Fragment
 
 _LABELS = (
     r"来源于|来源|来自|出处|稿源|本文转自|转载自|转载来源|转自|稿件来源|原标题|原题|作者|记者|撰文|撰稿|通讯员|"
@@ -203,7 +200,6 @@ _SOURCE_HINT = re.compile(
     r"source|(?<![a-z])src|media|from|laiyuan|(?<![a-z])ly(?![a-z])|origin|account|publisher|wemedia"
 )
 _AUTHOR_HINT = re.compile(r"author|writer|byline|reporter|(?<![a-z])zz(?![a-z])|zuozhe")
-_NOT_SOURCE = re.compile(r"^(?:原创|转载|独家|首发|来源|作者|分享|关注|举报|评论|\d+|[\W_]+)$")
 
 
 def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: list[str], paragraphs: list[str],
@@ -226,7 +222,7 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
             wire = datelines.bracketed(line)
             found.authors = wire[1] if wire else authors_in(line) or tail_names(line)
     if not found.authors:
-        found.authors = _bare_names(zone_fragments, credits, sections)
+        found.authors = unlabelled.bare_names(zone_fragments, credits, sections)
     if not found.authors:
         # Pen names after an explicit label (执笔/叨叨姐、胡一刀) count when no real name was found:
         # a blog's "作者：流泉" must not displace the 记者 the article itself names.
@@ -244,12 +240,12 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
     if not found.source or not found.authors:
         for frag in zone_fragments:
             text = frag.text.strip()
-            if not found.source and _SOURCE_HINT.search(frag.hint) and not _NOT_SOURCE.match(text) and len(text) <= 30:
+            if not found.source and _SOURCE_HINT.search(frag.hint) and not unlabelled.NOT_SOURCE.match(text) and len(text) <= 30:
                 found.source = _clean_outlet(re.sub(r"^(?:本文|文章)?(?:来源|来自)(?:于|自)?\s*[:：]?\s*", "", text))
             if not found.authors and _AUTHOR_HINT.search(frag.hint):
                 found.authors = names(re.sub(r"^(?:作者|记者)\s*[:：]?\s*", "", text))
     if not found.source and time_raw:
-        found.source = _beside_time(zone_fragments, time_raw)
+        found.source = unlabelled.beside_time(zone_fragments, time_raw)
     if not found.source:
         for line in opening:
             if m := datelines.AGENCY_DATELINE.match(line):
@@ -263,47 +259,3 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
     found.reposted_from = [found.reposted_from[i] for i in order]
     found.repost_ranks = [found.repost_ranks[i] for i in order]
     return found
-
-
-def _bare_names(frags: list[Fragment], credits: list[str], sections: frozenset[str]) -> list[str]:
-    """Names standing alone, with no label: '胡平' under the headline, '[ 黄宇 ]' in the info line.
-
-    The weakest evidence of a writer, so two guards. A word this page uses as a section name (its
-    breadcrumb, its declared section) is never one. And a bare word sharing its line with a time or
-    a 来源 — '国内 3分钟前 来源：华夏日报', the reference layout 类别 · 发布时间 · 来源 — is far more often
-    the section or the outlet than the writer, so there it must be led by a frequent surname:
-    国, 时, 文, 海 are surnames, but much rarer ones than they are first characters of words.
-    """
-    plain: list[tuple[str, Fragment | None]] = [(f.text, f) for f in frags if not f.link]  # links: navigation
-    for text, frag in plain + [(line, None) for line in credits]:
-        found = bracket_names(text)  # brackets mark a byline by themselves
-        if not found and (found := byline_only(text)) and not all(map(common_name, found)) \
-                and frag is not None and on_info_line(frag, frags):
-            found = []
-        if found and not sections.intersection(found):
-            return found
-    return []
-
-
-def _beside_time(frags: list[Fragment], time_raw: str) -> str | None:
-    """Self-media pages print the account next to the time: '原创 南方都市报 2019-09-09 16:01' (toutiao)
-    or '2019 09/07 19:02 扬眼 企鹅号' (qq)."""
-    texts = [f.text.strip() for f in frags]
-    last_part = time_raw.split()[-1] if time_raw.split() else time_raw
-    for i, text in enumerate(texts):
-        if time_raw not in text and not (text == last_part and " " in time_raw):
-            continue
-        at = text.find(time_raw) if time_raw in text else 0
-        before = text[:at].strip()
-        candidates = [before] if before else []
-        if i > 0 and time_raw in text:
-            candidates.append(texts[i - 1])
-        if i + 1 < len(texts):
-            candidates.append(texts[i + 1])
-        for candidate in candidates:
-            candidate = re.sub(r"^(?:原创|独家|转载)\s*", "", candidate).strip()
-            plain = not re.search(r"[:：>»/|]", candidate) and not re.search(r"\d{4}", candidate)
-            if 2 <= len(candidate) <= 20 and plain and not _NOT_SOURCE.match(candidate):
-                return candidate
-        return None
-    return None
