@@ -240,7 +240,8 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
     if not found.source or not found.authors:
         for frag in zone_fragments:
             text = frag.text.strip()
-            if not found.source and _SOURCE_HINT.search(frag.hint) and not unlabelled.NOT_SOURCE.match(text) and len(text) <= 30:
+            if not found.source and _SOURCE_HINT.search(frag.hint) and not unlabelled.NOT_SOURCE.match(text) \
+                    and len(text) <= 30:
                 found.source = _clean_outlet(re.sub(r"^(?:本文|文章)?(?:来源|来自)(?:于|自)?\s*[:：]?\s*", "", text))
             if not found.authors and _AUTHOR_HINT.search(frag.hint):
                 found.authors = names(re.sub(r"^(?:作者|记者)\s*[:：]?\s*", "", text))
