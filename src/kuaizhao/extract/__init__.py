@@ -85,7 +85,7 @@ def _extract(
 
     metas = meta.meta_tags(tree)
     ld = meta.jsonld_article(tree)
-    scripts = scripttimes.script_times(tree)
+    scripts = scripttimes.script_texts(tree)
     crumbs = meta.breadcrumbs(tree)
     category = rules.category or meta.category(url, crumbs, metas, ld)
     sections = meta.section_words(crumbs, metas, ld) | ({category} if category else set())

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import meta
+from . import meta, scripttimes
 from .article import PageTime, Precision, TimeProvenance
 from .times import SHANGHAI, TimeMatch, find_times, parse_time, time_from_url
 
@@ -71,7 +71,7 @@ class Evidence:
     zone: list[str]  # the lines near the headline
     credits: list[str]  # credit lines inside and just after the article
     url: str
-    scripts: Sequence[str] = ()  # publish-time values in script data
+    scripts: list[str] = field(default_factory=list)  # inline scripts' texts, read only when needed
     paragraphs: Sequence[str] = ()  # the article's first and last paragraphs: a last resort
     after: Sequence[str] = ()  # lines after the article: they count only when labelled
     zone_from_end: bool = False  # no headline: the zone is what precedes the article, nearest last
@@ -148,7 +148,6 @@ def choose(evidence: Evidence, now: datetime, clock: bool) -> Dates:
         (e.ld.get("datePublished"), TimeProvenance.JSONLD, 100.0),
         (meta.first(e.metas, meta.PUBLISHED_META), TimeProvenance.META, 90.0),
         (meta.first(e.metas, meta.WEAK_PUBLISHED_META), TimeProvenance.META, 70.0),
-        *((value, TimeProvenance.SCRIPT, 66.0 - i) for i, value in enumerate(e.scripts)),
     ):
         if (c := _declared(value, provenance, score, now, clock)) is not None:
             declared.append(c)
@@ -162,6 +161,10 @@ def choose(evidence: Evidence, now: datetime, clock: bool) -> Dates:
     url_day = time_from_url(e.url)
     if url_day is not None and _plausible(url_day, now):
         weak.append(Candidate(PageTime(url_day, Precision.DAY, TimeProvenance.URL, e.url), 30.0))
+    if not any(not c.yearless and not c.updated for c in shown):
+        # Nothing shown states a full date: script data may (a year-less 10-08 12:00 needs a year).
+        declared += [c for i, value in enumerate(scripttimes.script_times(e.scripts))
+                     if (c := _declared(value, TimeProvenance.SCRIPT, 66.0 - i, now, clock)) is not None]
     everything = _resolve_years(declared + shown + weak, now, clock)
     if not [c for c in everything if c.time.provenance != TimeProvenance.URL and not c.updated]:
         everything += _resolve_years(_stated(list(e.paragraphs), 20.0, now, clock, 1.0) + everything, now, clock)

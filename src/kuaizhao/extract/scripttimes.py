@@ -2,7 +2,9 @@
 
 Templates that render the visible date in the browser, or show only `10-08 12:00`, still carry the
 full time in a script: `var publishTime = "2019-10-08 12:00:00"`, `"pubtime": 1570507200`,
-`window.__DATA__ = {"ptime": "…"}`. Read before the tree is cleaned (cleaning drops scripts).
+`window.__DATA__ = {"ptime": "…"}`. The scripts' texts are kept before the tree is cleaned
+(cleaning drops scripts), and read only when the page shows no full date of its own: scanning a
+portal's scripts costs more than the rest of the time evidence together.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ _MAX_SCRIPT = 200_000  # characters of one script read; data blobs past that are
 _MAX_VALUES = 5
 
 
-def script_times(tree: lxml_html.HtmlElement) -> list[str]:
-    """The publish-time values named in inline scripts, as time strings (epochs converted), first first."""
+def script_texts(tree: lxml_html.HtmlElement) -> list[str]:
+    """The inline scripts' texts (not JSON-LD, which meta.py reads as such)."""
+    return [script.text for script in tree.iter("script")
+            if script.text and not script.get("src") and "ld+json" not in (script.get("type") or "")]
+
+
+def script_times(texts: list[str]) -> list[str]:
+    """The publish-time values named in scripts, as time strings (epochs converted), first first."""
     found: list[str] = []
-    for script in tree.iter("script"):
-        if script.get("src") or not script.text or "ld+json" in (script.get("type") or ""):
-            continue
-        for m in _PAIR.finditer(script.text[:_MAX_SCRIPT]):
+    for text in texts:
+        for m in _PAIR.finditer(text[:_MAX_SCRIPT]):
             value = m["value"].strip()
             if value.isdigit():
                 seconds = int(value) / (1000 if len(value) == 13 else 1)
