@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .names import bracket_names, byline_only, common_name
+from .outlets import outlet_like
 from .zone import Fragment, on_info_line
 
 NOT_SOURCE = re.compile(r"^(?:原创|转载|独家|首发|来源|作者|分享|关注|举报|评论|\d+|[\W_]+)$")
@@ -52,7 +53,7 @@ def beside_time(frags: list[Fragment], time_raw: str) -> str | None:
         for candidate in candidates:
             candidate = re.sub(r"^(?:原创|独家|转载)\s*", "", candidate).strip()
             plain = not re.search(r"[:：>»/|]", candidate) and not re.search(r"\d{4}", candidate)
-            if 2 <= len(candidate) <= 20 and plain and not NOT_SOURCE.match(candidate):
+            if 2 <= len(candidate) <= 20 and plain and not NOT_SOURCE.match(candidate) and outlet_like(candidate):
                 return candidate
         return None
     return None
