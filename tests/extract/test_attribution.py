@@ -19,6 +19,19 @@ from kuaizhao.extract.zone import Fragment, fragments, lines
         ("2023-01-17 08:00 来源: 人民日报 | 编辑：赵六", "人民日报", [], [], "赵六"),
         ("2026年11月20日 08:30　来源：华夏日报　作者：王喆 李娜　打印", "华夏日报", [], ["王喆", "李娜"], None),
         ("稿件来源：华夏日报 转载自：东方新闻网", None, ["华夏日报", "东方新闻网"], [], None),
+        # words after a label that are no outlet and no person
+        ("来源：昨天 10:20", None, [], [], None),
+        ("来源：网络", None, [], [], None),
+        ('来源：<font size="20">', None, [], [], None),
+        ("作者：国内  来源：滨江晚报", "滨江晚报", [], [], None),
+        ("作者：佚名", None, [], [], None),
+        ("作者：新华社", None, [], [], None),
+        # bylines: 摄影 before a name is the next credit; 、 separates names; Traditional labels
+        ("记者 张三 实习生 李四 摄影 王五", None, [], ["张三", "李四"], None),
+        ("本报记者 王小明、李华", None, [], ["王小明", "李华"], None),
+        ("來源：中央社　記者 謝明俊／台北報導", "中央社", [], ["謝明俊"], None),
+        ("《周刊》作者 周明", None, [], ["周明"], None),
+        ("本文来源于：国家统计局", "国家统计局", [], [], None),
     ],
 )
 def test_fields(line, source, reposted, authors, editor):

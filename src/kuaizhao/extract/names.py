@@ -18,6 +18,9 @@ _ALIAS = re.compile(r"^(?P<zh>[\u4e00-\u9fff·]{2,5})\s*[（(]\s*(?P<en>[A-Za-z]
 _SPLIT = re.compile(r"[\s、，,;；/／和与及]+")
 # Under an explicit label, pen names count too (叨叨姐, 李小飞刀).
 _PEN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+# What stands after 作者： and is nobody: placeholders, time words, and outlets (新华社, 本站).
+_NOT_PEN = re.compile(r"^(?:佚名|匿名|网友|本站|本网|小编|管理员|系统管理员|未知|不详|综合|转载|原创|"
+                      r"今天|昨天|前天|刚刚)$|(?:社|网|報|报|台|站|刊|局|部|院|委|会|中心|频道|日报|晚报)$")
 _PEN_SPLIT = re.compile(r"[\s、，,;；/／&＆]+|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
 
 
@@ -90,7 +93,7 @@ def labelled_names(value: str) -> list[str]:
     tokens = [t for t in _PEN_SPLIT.split(value) if t]
     pens: list[str] = []
     for token in tokens:
-        if not _PEN_NAME.match(token) or token in NOT_NAMES:
+        if not _PEN_NAME.match(token) or token in NOT_NAMES or token in SECTION_WORDS or _NOT_PEN.search(token):
             break
         pens.append(token)
     return pens if len(pens) > len(strict) and len("".join(pens)) >= len("".join(strict)) else strict
