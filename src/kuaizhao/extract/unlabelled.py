@@ -23,8 +23,13 @@ def bare_names(frags: list[Fragment], credits: list[str], sections: frozenset[st
     a 来源 — '国内 3分钟前 来源：华夏日报', the reference layout 类别 · 发布时间 · 来源 — is far more often
     the section or the outlet than the writer, so there it must be led by a frequent surname:
     国, 时, 文, 海 are surnames, but much rarer ones than they are first characters of words.
+    Links are navigation, except on the info line itself, where outlets link the reporter's name
+    to the reporter's page ('2018年09月16日 15:31 <a>中時</a> <a>謝明俊</a>'): there only a name led by a
+    frequent surname counts.
     """
-    plain: list[tuple[str, Fragment | None]] = [(f.text, f) for f in frags if not f.link]  # links: navigation
+    plain: list[tuple[str, Fragment | None]] = [
+        (f.text, f) for f in frags
+        if not f.link or (all(map(common_name, byline_only(f.text))) and on_info_line(f, frags))]
     for text, frag in plain + [(line, None) for line in credits]:
         found = bracket_names(text)  # brackets mark a byline by themselves
         if not found and (found := byline_only(text)) and not all(map(common_name, found)) \
@@ -47,7 +52,8 @@ def beside_time(frags: list[Fragment], time_raw: str) -> str | None:
         before = text[:at].strip()
         candidates = [before] if before else []
         if i > 0 and time_raw in text:
-            candidates.append(texts[i - 1])
+            # the account, then a follow button: '管不饿 关注 2024-05-08 23:23'
+            candidates += [texts[i - 1]] + ([texts[i - 2]] if i > 1 and NOT_SOURCE.match(texts[i - 1]) else [])
         if i + 1 < len(texts):
             candidates.append(texts[i + 1])
         for candidate in candidates:
