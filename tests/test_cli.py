@@ -72,6 +72,24 @@ def test_extract_eval_scores_a_gold_directory(tmp_path):
     assert figures["body_f1"] == 1.0 and figures["pages"] == 1
 
 
+def test_extract_eval_pages_shows_what_fails(tmp_path):
+    path, url, article = saved_page(tmp_path)
+    gold = tmp_path / "gold"
+    (gold / "pages").mkdir(parents=True)
+    (gold / "pages" / "p1.html").write_bytes(path.read_bytes())
+    (gold / "gold.jsonl").write_text(json.dumps({
+        "id": "p1", "url": url, "captured": "2026-11-20T10:00:00+08:00", "title": article.story.title,
+        "published": article.published.strftime("%Y-%m-%d"), "source": "江东晚报", "text": article.story.paragraphs[1],
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", "--eval", str(gold), "--pages"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("p1 "))
+    assert f"✓ {article.published:%Y-%m-%d}" in row
+    assert "✗ 华夏日报 → 江东晚报" in row and row.rstrip().endswith("/ ·")  # author: not in the gold, not scored
+    result = CliRunner().invoke(main, ["extract", "--eval", str(gold), "--pages", "--json"])
+    assert json.loads(result.output)["rows"][0]["source_gold"] == "江东晚报"
+
+
 def run(tmp_path, *args):
     env = {"KUAIZHAO_DATA_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     return subprocess.run([sys.executable, "-m", "kuaizhao", *args], env=env, capture_output=True, text=True,

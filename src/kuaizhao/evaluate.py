@@ -1,6 +1,6 @@
 """Score extraction against a gold directory laid out like ../shared/data/zh-news-pages.
 
-    <dir>/gold.jsonl      one object per page: id, url?, title?, published?, author?, source?, text
+    <dir>/gold.jsonl      one object per page: id, url?, captured?, title?, published?, author?, source?, text
     <dir>/pages/<id>.html the page bytes
 
 Body: F1 over character bigrams, whitespace and punctuation removed, macro-averaged over pages.
@@ -198,13 +198,20 @@ def evaluate(directory: Path, extractor: Extractor | None = None) -> Report:
         raise FileNotFoundError(f"{gold_path} not found (expected gold.jsonl and pages/<id>.html)")
     golds = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     bodies = {g["id"]: (directory / "pages" / f"{g['id']}.html").read_bytes() for g in golds}
-    run = extractor or (lambda body, url: extract(body, url, {}))
+    def ours(gold: dict[str, Any]) -> Extractor:
+        # The capture time is unknown unless the gold states it (`captured`, ISO 8601 with offset).
+        captured = datetime.fromisoformat(gold["captured"]) if gold.get("captured") else None
+        return lambda body, url: extract(body, url, {}, captured=captured)
+
+    def runner(gold: dict[str, Any]) -> Extractor:
+        return extractor or ours(gold)
     flags = manifest_flags(directory)
     report = Report()
     for gold in golds[:3]:  # warm up: imports and caches are not per-page work
-        run(bodies[gold["id"]], gold.get("url") or "http://example.invalid/")
+        runner(gold)(bodies[gold["id"]], gold.get("url") or "http://example.invalid/")
     for gold in golds:
         url = gold.get("url") or "http://example.invalid/"
+        run = runner(gold)
         started = time.perf_counter()
         article = run(bodies[gold["id"]], url)
         report.seconds += time.perf_counter() - started

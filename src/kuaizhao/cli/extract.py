@@ -15,7 +15,9 @@ import click
 @click.argument("file", type=click.File("rb"), required=False)
 @click.option("--url", default="http://example.invalid/", help="The page's URL (dates and categories in it count).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--captured", default=None, help="Capture time (ISO 8601) for relative times like 3分钟前; default now.")
+@click.option("--captured", default=None,
+              help="When the page was fetched (ISO 8601 with offset, or 'now'), for times like 3分钟前 and 10-08 "
+                   "12:00; default unknown: such times count only when the page gives their date elsewhere.")
 @click.option("--charset", default=None, help="Decode with this charset instead of detecting it.")
 @click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Score a gold directory (gold.jsonl + pages/<id>.html) instead of extracting one page.")
@@ -47,10 +49,7 @@ def extract(file: BinaryIO | None, url: str, as_json: bool, captured: str | None
     if file is None:
         raise click.UsageError("give a FILE (or - for standard input), or --eval DIR")
     body = file.read()
-    when = datetime.fromisoformat(captured) if captured else datetime.now(UTC)
-    if when.tzinfo is None:
-        raise click.BadParameter("give the capture time with its offset, e.g. 2026-11-24T08:00:00+08:00",
-                                 param_hint="--captured")
+    when = _capture_time(captured)
     article = run(body, url, {}, captured=when, rules=SiteRules(encoding=charset))
     if article is None:
         if as_json:
@@ -67,3 +66,18 @@ def extract(file: BinaryIO | None, url: str, as_json: bool, captured: str | None
             click.echo(f"{key + ':':<16}{'、'.join(value) if isinstance(value, list) else value}")
     click.echo()
     click.echo(article.text)
+
+
+def _capture_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    if value == "now":
+        return datetime.now(UTC)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise click.BadParameter("give the capture time with its offset, e.g. 2026-11-24T08:00:00+08:00, or 'now'",
+                                 param_hint="--captured")
+    return when
