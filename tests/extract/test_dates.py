@@ -46,6 +46,11 @@ def test_yearless_time_without_other_evidence_needs_the_capture_time():
     assert published(body, at(2026, 11, 2, 9, 0)) == at(2026, 10, 8, 12, 0)
 
 
+def test_yearless_time_takes_the_year_the_page_was_rendered_in():
+    body = page("<span>10-08 12:00</span> 来源：城市晚报", after="<p>Copyright © 2012-2019 城市晚报社 版权所有</p>")
+    assert published(body, None) == at(2019, 10, 8, 12, 0)
+
+
 def test_relative_time_is_unresolved_without_the_capture_time():
     body = page("<span>昨天 10:32</span> 来源：城市晚报")
     assert published(body, None) is None

@@ -125,7 +125,8 @@ def _extract(
     paragraphs = [b.text for b in article.blocks if b.kind == "p"]
     plain = zone.lines([f for f in frags if not f.link])
     evidence = dates.Evidence(ld, metas, plain, article.credits, url, scripts, paragraphs[:2] + paragraphs[-2:],
-                              after, zone_from_end=title_el is None, zone_links=[f.text for f in frags if f.link])
+                              after, zone_from_end=title_el is None, zone_links=[f.text for f in frags if f.link],
+                              rendered_year=dates.rendered_year(source_text))
     chosen = dates.choose(evidence, now, captured is not None)
     published = chosen.published
 

@@ -76,6 +76,7 @@ class Evidence:
     after: Sequence[str] = ()  # lines after the article: they count only when labelled
     zone_from_end: bool = False  # no headline: the zone is what precedes the article, nearest last
     zone_links: Sequence[str] = ()  # link texts near the headline: archive and related links
+    rendered_year: int | None = None  # the last year of the page's copyright line: the year it was rendered
 
 
 def _plausible(value: datetime, now: datetime) -> bool:
@@ -121,9 +122,11 @@ def _stated(lines: Sequence[str], base: float, now: datetime, clock: bool, step:
     return found
 
 
-def _resolve_years(candidates: list[Candidate], now: datetime, clock: bool) -> list[Candidate]:
+def _resolve_years(candidates: list[Candidate], now: datetime, clock: bool,
+                   rendered_year: int | None = None) -> list[Candidate]:
     """Year-less times take the year of a full date stated for the same month and day; else, with a
-    capture time, the year `find_times` gave them from it; else they are dropped."""
+    capture time, the year `find_times` gave them from it; else the year the page's copyright line
+    says it was rendered in (sites drop the year for this year's articles); else they are dropped."""
     anchors = {(c.day[1], c.day[2]): c.day[0] for c in reversed(candidates) if not c.yearless}
     out = []
     for c in candidates:
@@ -137,6 +140,8 @@ def _resolve_years(candidates: list[Candidate], now: datetime, clock: bool) -> l
             out.append(replace(c, time=replace(c.time, value=value, provenance=TimeProvenance.TEXT), yearless=False))
         elif clock and _plausible(c.time.value, now):
             out.append(replace(c, time=replace(c.time, provenance=TimeProvenance.RELATIVE)))
+        elif rendered_year is not None:
+            out.append(replace(c, time=replace(c.time, value=local.replace(year=rendered_year)), yearless=False))
     return [c for c in out if _plausible(c.time.value, now)]
 
 
@@ -165,9 +170,10 @@ def choose(evidence: Evidence, now: datetime, clock: bool) -> Dates:
         # Nothing shown states a full date: script data may (a year-less 10-08 12:00 needs a year).
         declared += [c for i, value in enumerate(scripttimes.script_times(e.scripts))
                      if (c := _declared(value, TimeProvenance.SCRIPT, 66.0 - i, now, clock)) is not None]
-    everything = _resolve_years(declared + shown + weak, now, clock)
+    everything = _resolve_years(declared + shown + weak, now, clock, e.rendered_year)
     if not [c for c in everything if c.time.provenance != TimeProvenance.URL and not c.updated]:
-        everything += _resolve_years(_stated(list(e.paragraphs), 20.0, now, clock, 1.0) + everything, now, clock)
+        everything += _resolve_years(_stated(list(e.paragraphs), 20.0, now, clock, 1.0) + everything, now, clock,
+                                     e.rendered_year)
     everything = _reinforced(everything)
 
     published = [c for c in everything if not c.updated]
@@ -225,3 +231,13 @@ def _refine(candidates: list[Candidate], best: Candidate) -> PageTime:
     if sharper and best.time.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR):
         return max(sharper, key=lambda c: (_RANK[c.time.precision], c.score)).time
     return best.time
+
+
+_COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|Copyright|版权所有)[^<>\n]{0,40}?((?:19|20)\d{2})"
+                        r"(?:\s*[-–—~至]\s*((?:19|20)\d{2}))?", re.IGNORECASE)
+
+
+def rendered_year(page_text: str) -> int | None:
+    """The last year of the copyright line near the end of the page (`© 2003-2019`), if any."""
+    years = [int(m[2] or m[1]) for m in _COPYRIGHT.finditer(page_text[-6000:])]
+    return max(years) if years else None
