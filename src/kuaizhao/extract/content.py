@@ -100,7 +100,10 @@ def find_container(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
         if link_density > 0.5:
             continue
         score = (length + 12 * len(_PUNCT.findall(own))) * (1 - link_density)
-        parent = el.getparent()
+        # A paragraph passes its score to the block that holds it; but text written straight into
+        # a <div> between <br>s or beside child blocks is that div's own paragraphs (readability
+        # wraps such runs in <p>): the div is the container, not its parent with the page's widgets.
+        parent = el if el.tag in _HOLDERS and _holds_paragraphs(el) else el.getparent()
         for share in (1.0, 0.6, 0.3):
             if parent is None:
                 break
@@ -132,6 +135,13 @@ def _link_density(el: lxml_html.HtmlElement) -> float:
     if not total:
         return 1.0
     return min(sum(len(t.strip()) for t in _LINK_TEXT(el)) / total, 1.0)
+
+
+_HOLDERS = {"div", "section", "article", "td"}
+
+
+def _holds_paragraphs(el: lxml_html.HtmlElement) -> bool:
+    return any(isinstance(child.tag, str) and (child.tag == "br" or child.tag in BLOCK_TAGS) for child in el)
 
 
 def _own_text(el: lxml_html.HtmlElement) -> str:
