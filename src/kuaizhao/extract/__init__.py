@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import attribution, candidates, content, dates, lines, meta, names, outlets, scripttimes, zone
+from . import attribution, candidates, content, dates, lines, locate, meta, names, outlets, scripttimes, zone
 from .article import Article, PageTime, Precision, TimeProvenance
 from .decode import decode
 from .rules import LOGIN_WALL, SOFT_404, SiteRules
@@ -92,7 +92,8 @@ def _extract(
 
     content.clean_tree(tree)
     picked = tree.cssselect(rules.body) if rules.body else []
-    container = picked[0] if picked else content.find_container(tree)
+    located = None if picked else locate.find(tree)
+    container = picked[0] if picked else located.element if located else None
     if container is None:
         _not_an_article(url, "no text blocks")
         return None
@@ -101,8 +102,8 @@ def _extract(
         title, title_el = meta.text_of(picked[0]), picked[0]
     article = lines.assemble(content.blocks(container, url), title)
     method = "dom"
-    if candidates.doubtful(article, container):
-        choice = candidates.choose(article, source_text, url, title)
+    if candidates.doubtful(article, container, located):
+        choice = candidates.choose(article, tree, url, title)
         article, method = choice.body, choice.method
     text = article.text
     if _soft_404(title, text):

@@ -2,14 +2,21 @@
 
 Our DOM scoring is right on almost every page and several times faster than either library, so
 it runs first. When its result looks doubtful (very short, the whole page taken as the article,
-or most of the container thrown away as links and junk), readability is asked; if it agrees with
-us we keep ours, and if not, trafilatura gives a third opinion and the candidate that agrees most
-with the others wins. Each candidate's HTML goes through the same line classification as ours,
-so credits, boilerplate and tail sections are handled the same way whoever found the container.
+most of the container thrown away as links and junk, or another block of the page scoring close
+to it), readability is asked; if it agrees with us we keep ours, and if not, trafilatura gives a
+third opinion and the candidate the others agree with wins. A candidate that agrees with nothing
+never beats readability: a DOM pick that no one else makes is the usual failure (a comment policy,
+a sidebar), and readability is the better-measured of the two libraries. A container the headline
+chose over a higher-scoring block is not doubted: the libraries do not look at the headline.
+
+Both libraries read the tree we parsed (a copy each: both change what they read), not the page
+source again. Each candidate's HTML goes through the same line classification as ours, so
+credits, boilerplate and tail sections are handled the same way whoever found the container.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -18,11 +25,13 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import content, lines
+from . import content, lines, locate
 
 log = logging.getLogger(__name__)
 
 AGREE = 0.7  # bigram F1 above which two extractions are taken to be the same article text
+LONE = 0.5  # a candidate whose best agreement with the others is below this agrees with nothing
+INSIDE = 0.8  # share of a text's bigrams found in another above which it is part of that other
 _NOISE = {lines.Kind.LINKS, lines.Kind.JUNK, lines.Kind.BOILERPLATE, lines.Kind.DUPLICATE}
 
 
@@ -33,8 +42,12 @@ class Choice:
     agreement: float | None  # with the runner-up, when others were asked
 
 
-def doubtful(body: lines.Body, container: lxml_html.HtmlElement) -> bool:
-    """Whether our own extraction deserves a second opinion."""
+def doubtful(body: lines.Body, container: lxml_html.HtmlElement, found: locate.Found | None = None) -> bool:
+    """Whether our own extraction deserves a second opinion (`found`: how locate.py chose it)."""
+    if found is not None and found.settled:
+        return False
+    if found is not None and found.contested:
+        return True
     kept = len(body.text)
     noise = sum(len(text) for kind, text in body.dropped if kind in _NOISE)
     return container.tag in ("body", "html") or content.cjk_length(body.text) < 150 or noise > kept
@@ -55,26 +68,29 @@ def agreement(a: str, b: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _readability(source: str) -> str | None:
+def _readability(tree: lxml_html.HtmlElement) -> str | None:
     from readability import Document
 
-    summary: str = Document(source).summary(html_partial=True)
+    # readability drops hidden elements from the tree it is given; its own cleaner copies the rest
+    summary: str = Document(copy.deepcopy(tree)).summary(html_partial=True)
     return summary
 
 
-def _trafilatura(source: str) -> str | None:
+def _trafilatura(tree: lxml_html.HtmlElement) -> str | None:
     import trafilatura
 
-    return trafilatura.extract(source, output_format="html", include_comments=False, include_tables=True,
+    # trafilatura copies a tree it is given before changing it
+    return trafilatura.extract(tree, output_format="html", include_comments=False, include_tables=True,
                                include_images=True, favor_precision=True, deduplicate=False)
 
 
-ASK: dict[str, Callable[[str], str | None]] = {"readability": _readability, "trafilatura": _trafilatura}
+ASK: dict[str, Callable[[lxml_html.HtmlElement], str | None]] = {"readability": _readability,
+                                                                 "trafilatura": _trafilatura}
 
 
-def _ask(name: str, source: str, url: str, title: str) -> lines.Body | None:
+def _ask(name: str, tree: lxml_html.HtmlElement, url: str, title: str) -> lines.Body | None:
     try:
-        found = ASK[name](source)
+        found = ASK[name](tree)
     except Exception as exc:  # noqa: BLE001 — a second opinion that fails is no opinion
         log.debug("%s failed on %s: %s", name, url, exc)
         return None
@@ -88,28 +104,38 @@ def _ask(name: str, source: str, url: str, title: str) -> lines.Body | None:
     return lines.assemble(content.blocks(root, url), title)
 
 
-def choose(ours: lines.Body, source: str, url: str, title: str) -> Choice:
-    """Ours, or a second opinion that the others agree with better."""
-    readability = _ask("readability", source, url, title)
-    if readability is None or not readability.text:
-        return Choice(ours, "dom", None)
-    first = agreement(ours.text, readability.text)
-    if first >= AGREE:
+def choose(ours: lines.Body, tree: lxml_html.HtmlElement, url: str, title: str) -> Choice:
+    """Ours, or a second opinion that the others agree with better (`tree`: the parsed page)."""
+    readability = _ask("readability", tree, url, title)
+    first = agreement(ours.text, readability.text) if readability is not None else None
+    if first is not None and first >= AGREE:
         return Choice(ours, "dom", first)
-    trafilatura = _ask("trafilatura", source, url, title)
-    candidates = {"dom": ours, "readability": readability}
-    if trafilatura is not None and trafilatura.text:
-        candidates["trafilatura"] = trafilatura
-    if len(candidates) == 2:
-        # two that disagree and no referee: the one with more article-like text (sentences per link)
-        best = max(candidates, key=lambda k: _prose(candidates[k]))
-        return Choice(candidates[best], best, first)
-    support = {name: sum(agreement(body.text, other.text) for o, other in candidates.items() if o != name)
-               for name, body in candidates.items()}
-    best = max(support, key=lambda k: (support[k], k == "dom"))
-    return Choice(candidates[best], best, support[best] / 2)
+    trafilatura = _ask("trafilatura", tree, url, title)
+    candidates = {name: body for name, body in (("dom", ours), ("readability", readability),
+                                                ("trafilatura", trafilatura)) if body is not None and body.text}
+    if len(candidates) == 3 and all(_inside(candidates[name].text, candidates["trafilatura"].text) >= INSIDE
+                                    for name in ("dom", "readability")):
+        del candidates["trafilatura"]  # it took both blocks: a union is no vote for either of them
+    if len(candidates) < 2:
+        return Choice(ours, "dom", None)
+    pairs = {(a, b): agreement(candidates[a].text, candidates[b].text) for a in candidates for b in candidates if a < b}
+
+    def agree(a: str, b: str) -> float:
+        return pairs[(a, b) if a < b else (b, a)]
+
+    support = {name: sum(agree(name, o) for o in candidates if o != name) for name in candidates}
+    if "readability" in candidates:
+        # agreeing with nothing, a candidate cannot beat readability (two that disagree: readability wins)
+        for name in candidates:
+            if name != "readability" and max(agree(name, o) for o in candidates if o != name) < LONE:
+                support[name] = -1.0
+    best = max(support, key=lambda k: (support[k], k == "dom", k == "readability"))
+    runner_up = max((agree(best, o) for o in candidates if o != best), default=None)
+    return Choice(candidates[best], best, runner_up)
 
 
-def _prose(body: lines.Body) -> float:
-    text = body.text
-    return text.count("。") + text.count("，") * 0.3 - 0.01 * len(body.dropped)
+def _inside(part: str, whole: str) -> float:
+    """The share of `part`'s bigrams that `whole` holds too (1.0: all of it is in there)."""
+    x, y = _bigrams(part), _bigrams(whole)
+    total = sum(x.values())
+    return sum((x & y).values()) / total if total else 0.0

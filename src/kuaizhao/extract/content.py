@@ -1,8 +1,6 @@
-"""The article body: find the container, read its paragraphs and images, render safe HTML.
+"""The article body: clean the tree, read the container's paragraphs and images, render safe HTML.
 
-The container is found by scoring text blocks by their length, Chinese punctuation and link
-density (the method of readability and GNE: article text is long, punctuated and not linked) and
-passing each score up to its parent and grandparent.
+Which element is the container is decided in locate.py.
 """
 
 from __future__ import annotations
@@ -29,12 +27,14 @@ BLOCK_TAGS = {
     "center", "header", "hr", "address",
 }
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
-_PUNCT = re.compile(r"[，。！？；：、“”‘’（）《》,.!?;:]")
+PUNCT = re.compile(r"[，。！？；：、“”‘’（）《》,.!?;:]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SPACES = re.compile(r"[ \t\r\n\u3000\xa0\u2002\u2003\u200b]+")
+SPACES = re.compile(r"[ \t\r\n\u3000\xa0\u2002\u2003\u200b]+")
 _BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.IGNORECASE)
-_NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")(?:$|[-_\s\d])", re.IGNORECASE)
-_POSITIVE = re.compile("|".join(POSITIVE_NAMES), re.IGNORECASE)
+# Class and id words of blocks that never hold article text, and of those that do (read by
+# locate.py too); a negative word counts as a whole part of a name ("side-bar", not "inside").
+NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")(?:$|[-_\s\d])", re.IGNORECASE)
+POSITIVE = re.compile("|".join(POSITIVE_NAMES), re.IGNORECASE)
 _LAZY_SRC = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "original", "src")
 
 
@@ -47,7 +47,7 @@ class Block:
 
     @property
     def link_ratio(self) -> float:
-        size = len(_SPACES.sub("", self.text))
+        size = len(SPACES.sub("", self.text))
         return self.linked / size if size else 0.0
 
 
@@ -74,86 +74,6 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _class_weight(el: lxml_html.HtmlElement) -> float:
-    names = f"{el.get('class', '')} {el.get('id', '')}"
-    if not names.strip():
-        return 1.0
-    weight = 1.0
-    if _NEGATIVE.search(names):
-        weight *= 0.3
-    if _POSITIVE.search(names):
-        weight *= 1.6
-    return weight
-
-
-def find_container(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The element whose paragraphs score highest, with scores passed up two levels."""
-    scores: dict[lxml_html.HtmlElement, float] = {}
-    # Block elements only: inline <span>/<font> text counts in its block's own text already.
-    for el in tree.iter("p", "div", "td", "section", "article", "li", "pre", "blockquote"):
-        own = _own_text(el)
-        length = len(own)
-        if length < 10:
-            continue
-        links = sum(len(t.strip()) for t in _LINK_TEXT(el))
-        link_density = min(links / max(length + links, 1), 1.0)
-        if link_density > 0.5:
-            continue
-        score = (length + 12 * len(_PUNCT.findall(own))) * (1 - link_density)
-        # A paragraph passes its score to the block that holds it; but text written straight into
-        # a <div> between <br>s or beside child blocks is that div's own paragraphs (readability
-        # wraps such runs in <p>): the div is the container, not its parent with the page's widgets.
-        parent = el if el.tag in _HOLDERS and _holds_paragraphs(el) else el.getparent()
-        for share in (1.0, 0.6, 0.3):
-            if parent is None:
-                break
-            scores[parent] = scores.get(parent, 0.0) + score * share
-            parent = parent.getparent()
-    if not scores:
-        return None
-    # The best few, each discounted by its own link density (as readability does): an ancestor
-    # that collects the scores of a short article plus a page of navigation is not the article.
-    ranked = sorted(((scores[el] * _class_weight(el), el) for el in scores), key=lambda c: c[0], reverse=True)
-    best, best_score = None, float("-inf")
-    for raw, el in ranked[:10]:
-        if raw <= best_score:
-            break  # the density discount only lowers a score: nothing further down can win
-        adjusted = raw * (1 - _link_density(el))
-        if adjusted > best_score:
-            best, best_score = el, adjusted
-    return best
-
-
-# Evaluated in libxml2: text_content() and regexes over every link of a large ancestor cost more
-# than the rest of the scoring together.
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-_LINK_TEXT = etree.XPath(".//a//text()")
-
-
-def _link_density(el: lxml_html.HtmlElement) -> float:
-    total: float = _TEXT_LENGTH(el)
-    if not total:
-        return 1.0
-    return min(sum(len(t.strip()) for t in _LINK_TEXT(el)) / total, 1.0)
-
-
-_HOLDERS = {"div", "section", "article", "td"}
-
-
-def _holds_paragraphs(el: lxml_html.HtmlElement) -> bool:
-    return any(isinstance(child.tag, str) and (child.tag == "br" or child.tag in BLOCK_TAGS) for child in el)
-
-
-def _own_text(el: lxml_html.HtmlElement) -> str:
-    """Text of `el` outside any block-level child: what this element itself says."""
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return _SPACES.sub("", "".join(parts))
-
-
 def blocks(container: lxml_html.HtmlElement, base_url: str) -> list[Block]:
     """Paragraphs, headings and images of the container, in reading order.
 
@@ -165,8 +85,8 @@ def blocks(container: lxml_html.HtmlElement, base_url: str) -> list[Block]:
     buffer: list[tuple[str, bool]] = []
 
     def flush(kind: str = "p") -> None:
-        text = _SPACES.sub(" ", "".join(t for t, _ in buffer)).strip()
-        linked = sum(len(_SPACES.sub("", t)) for t, is_link in buffer if is_link)
+        text = SPACES.sub(" ", "".join(t for t, _ in buffer)).strip()
+        linked = sum(len(SPACES.sub("", t)) for t, is_link in buffer if is_link)
         buffer.clear()
         if text:
             out.append(Block(kind, text, linked=linked))
@@ -205,12 +125,12 @@ def blocks(container: lxml_html.HtmlElement, base_url: str) -> list[Block]:
 def _is_noise(el: lxml_html.HtmlElement) -> bool:
     """A block inside the container that is navigation or a link list, not article text."""
     names = f"{el.get('class', '')} {el.get('id', '')}"
-    if names.strip() and _NEGATIVE.search(names) and not _POSITIVE.search(names):
+    if names.strip() and NEGATIVE.search(names) and not POSITIVE.search(names):
         return True
-    text = _SPACES.sub("", el.text_content())
+    text = SPACES.sub("", el.text_content())
     if not text:
         return False
-    linked = sum(len(_SPACES.sub("", a.text_content())) for a in el.iter("a"))
+    linked = sum(len(SPACES.sub("", a.text_content())) for a in el.iter("a"))
     return linked / len(text) > 0.6 and len(text) > 6
 
 
