@@ -32,8 +32,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"[ \t\r\n\u3000\xa0\u2002\u2003\u200b]+")
 _BOILERPLATE = re.compile("|".join(BOILERPLATE_LINES), re.IGNORECASE)
 # Class and id words of blocks that never hold article text, and of those that do (read by
-# locate.py too); a negative word counts as a whole part of a name ("side-bar", not "inside").
-NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")(?:$|[-_\s\d])", re.IGNORECASE)
+# locate.py too); a negative word counts as a whole part of a name ("side-bar", not "inside"),
+# in the plural too ("comments", "ads").
+NEGATIVE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(NEGATIVE_NAMES) + r")s?(?:$|[-_\s\d])", re.IGNORECASE)
 POSITIVE = re.compile("|".join(POSITIVE_NAMES), re.IGNORECASE)
 _LAZY_SRC = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "original", "src")
 
