@@ -118,7 +118,26 @@ def assemble(items: list[Block], title: str) -> Body:
     # A byline closing the article ("新京报记者 陆一夫", "（袁源）") is a credit, not text.
     while body.blocks and body.blocks[-1].kind != "img" and _closing_credit(body.blocks[-1].text):
         body.credits.append(body.blocks.pop().text)
+    _split_closing_editor(body)
     return body
+
+
+# The desk editor in brackets closing the article's last paragraph, maybe with a filing code:
+# "…緩解。（編輯：蘇龍麒）1120221". What follows it is the page's, not the article's.
+_CLOSING_EDITOR = re.compile(
+    r"\s*[（(]\s*(?:责任编辑|責任編輯|编辑|編輯|责编|責編)\s*[:：][^（()）]{1,20}[)）]\s*\d{0,8}\s*$"
+)
+
+
+def _split_closing_editor(body: Body) -> None:
+    for index, block in enumerate(body.blocks):
+        if block.kind != "p" or (m := _CLOSING_EDITOR.search(block.text)) is None or not m.start():
+            continue
+        body.blocks[index] = Block(block.kind, block.text[:m.start()].rstrip(), block.src, block.linked)
+        body.credits.append(m.group().strip())
+        body.dropped.extend((Kind.TAIL, b.text) for b in body.blocks[index + 1:] if b.kind != "img")
+        del body.blocks[index + 1:]
+        return
 
 
 def classify(block: Block, index: int, title_n: str, prose_before: int, kept: int) -> Kind:
@@ -127,7 +146,9 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
     if not n:
         return Kind.JUNK
     if block.kind == "caption":
-        return Kind.CAPTION  # its credit, if any, is split off in assemble()
+        # a caption that is only a credit ("◎ 图：读者提供") is one; a credit after a description
+        # is split off in assemble()
+        return Kind.CREDIT if _photo_credit(text, leading_only=True) else Kind.CAPTION
     if kept < 4 and title_n and (n == title_n or (len(n) <= len(title_n) + 12 and title_n in n)):
         return Kind.TITLE
     if _TAIL.match(text) and len(text) <= 24:
@@ -174,14 +195,16 @@ def _is_meta(text: str, early: bool) -> bool:
     return False
 
 
-_PHOTO_CREDIT = re.compile(
-    r"^[▲△↑\s]*(?:图片来自|图片来源|图源|图/|资料图|供图|视频截图)"
-    r"|(?:供图|摄|图片来源[:：].{0,20})\s*[)）]?\s*$"
+_LEADING_CREDIT = re.compile(
+    r"^[▲△↑◎●\s]*(?:图片来自|图片来源|图源|图/|资料图|供图|视频截图)"
+    # "◎ 图：123rf", "图：@某某微博截图", "圖：讀者提供": a source, not a description
+    r"|^[▲△↑◎●\s]*(?:图|圖)\s*[:：]\s*(?:@|[A-Za-z0-9][\w .\-]*$|.{0,16}(?:截图|截圖|提供|供图|供圖)$)"
 )
+_PHOTO_CREDIT = re.compile(_LEADING_CREDIT.pattern + r"|(?:供图|摄|图片来源[:：].{0,20})\s*[)）]?\s*$")
 
 
-def _photo_credit(text: str) -> bool:
-    return len(text) < 40 and bool(_PHOTO_CREDIT.search(text))
+def _photo_credit(text: str, leading_only: bool = False) -> bool:
+    return len(text) < 40 and bool((_LEADING_CREDIT if leading_only else _PHOTO_CREDIT).search(text))
 
 
 _TRAILING_PHOTO_CREDIT = re.compile(
@@ -202,5 +225,10 @@ def _closing_credit(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 40:
         return False
+    if _BRACKETED_WORD.match(stripped):
+        return True  # "(中時 )", "（新华社）", "（完）": the outlet or an end mark, in brackets on its own line
     return attribution.is_attribution_line(stripped) or bool(names.tail_names(stripped) and stripped[:1] in "（(")
+
+
+_BRACKETED_WORD = re.compile(r"^[（(]\s*[\u4e00-\u9fff·]{1,8}\s*[)）]$")
 

@@ -51,8 +51,16 @@ BOILERPLATE_LINES = (
     r"^(?:发表评论|我要评论|我来说两句|参与评论|网友评论|查看评论)\s*",
     r"^(?:Trackback|TrackBack|本文通告引用|引用通告)",
     r"^(?:特别声明|声明)\s*[:：]",
-    r"^(?:标签|关键词|Tags?)\s*[:：]",
+    r"^(?:标签|标籤|標籤|关键词|关键字|關鍵詞|關鍵字|Tags?)\s*[:：]",
     r"^(?:返回搜狐|返回首页|查看更多|更多精彩)",
+    # reprint bans and first-publication notes, simplified and traditional
+    r"(?:未经|未經|非经|非經).{0,8}(?:授权|授權|许可|許可|同意).{0,12}(?:不得|请勿|請勿|禁止|严禁|嚴禁)\s*(?:转载|轉載)",
+    r"^[（(]?\s*(?:本文)?(?:首发于|首發於|原载于|原載於|首发在|首發在)",
+    # a page speaking to the reader: join, subscribe, log in
+    r"(?:建议您|建議您|请您|請您|欢迎您|歡迎您).{0,12}(?:加入|成为|成為|开通|開通|订阅|訂閱|登录|登入)",
+    # hotline notices appended to articles ("生命線：1995", "自殺諮詢專線：0800-788995（24小時）")
+    r"^[\w\u4e00-\u9fff]{0,12}(?:专线|專線|热线|熱線|生命线|生命線)\s*[:：]?\s*[\d\-]{3,}\S{0,12}$",
+    r"再给自己一次机会|再給自己一次機會|珍惜生命.{0,6}(?:热线|熱線|专线|專線)",
 )
 
 # Headings after which a page stops being the article: related lists, recommendations, comments.
