@@ -33,7 +33,7 @@ POSITIVE_NAMES = ("article", "content", "main", "text", "body", "detail", "post"
 NEGATIVE_NAMES = (
     "comment", "footer", "foot", "sidebar", "side", "related", "recommend", "share", "nav", "menu",
     "banner", "ad", "advert", "hot", "rank", "breadcrumb", "crumb", "copyright", "login", "toolbar",
-    "tags", "pager", "pagination", "qrcode", "popup", "modal", "header", "top",
+    "tags", "pager", "pagination", "qrcode", "popup", "modal", "header", "top", "player",
 )
 
 # Lines Chinese portals put inside the article container that are not article text.
