@@ -77,3 +77,10 @@ def test_ours_kept_when_the_others_fail(opinions):
 def test_extract_records_which_method_found_the_body():
     page = f"<html><head><title>标题测试新闻</title></head><body><h1>标题测试新闻</h1><div>{PROSE}</div></body></html>"
     assert extract(page.encode(), "http://x.cn/a.html", {}).body_method == "dom"
+
+
+def test_a_short_item_under_its_headline_is_not_doubted():
+    root = content.lxml_html.fragment_fromstring("<div><p>短讯一则，内容不长。</p></div>")
+    short = body_of("<p>短讯一则，内容不长。</p>")
+    assert candidates.doubtful(short, root, locate.Found(root, contested=False))
+    assert not candidates.doubtful(short, root, locate.Found(root, contested=False, introduced=True))

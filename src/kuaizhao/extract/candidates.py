@@ -50,7 +50,9 @@ def doubtful(body: lines.Body, container: lxml_html.HtmlElement, found: locate.F
         return True
     kept = len(body.text)
     noise = sum(len(text) for kind, text in body.dropped if kind in _NOISE)
-    return container.tag in ("body", "html") or content.cjk_length(body.text) < 150 or noise > kept
+    # a short body is doubtful, unless it is the prose the headline introduces: a short news item
+    short = content.cjk_length(body.text) < 150 and not (found is not None and found.introduced)
+    return container.tag in ("body", "html") or short or noise > kept
 
 
 def _bigrams(text: str) -> Counter[str]:

@@ -44,6 +44,7 @@ class Found:
     element: lxml_html.HtmlElement
     contested: bool  # a separate block scored close to it: the second opinions should be asked
     settled: bool = False  # the headline chose it over a higher-scoring block: no second opinions
+    introduced: bool = False  # it holds the first prose after the headline: short is no reason to doubt
 
 
 @dataclass
@@ -75,9 +76,11 @@ def find(tree: lxml_html.HtmlElement) -> Found | None:
         if c.score >= RIVAL * top.score and all(_apart(c.element, o.element) for o in (top, *rivals)):
             rivals.append(c)
     best = _introduced(top, rivals, scan) if scan.anchor is not None else top
-    # Settled when the headline overruled the scores; otherwise open while a rival scores close.
-    contested = best is top and any(c.score >= CONTESTED * top.score for c in rivals)
-    return Found(best.element, contested, settled=best is not top)
+    # Settled when the headline overruled the scores; open while a rival scores close, unless the
+    # headline vouches for the winner (it holds the first prose after it).
+    introduced = scan.lead is not None and not _apart(scan.lead, best.element)
+    contested = best is top and not introduced and any(c.score >= CONTESTED * top.score for c in rivals)
+    return Found(best.element, contested, settled=best is not top, introduced=introduced)
 
 
 def _scan(tree: lxml_html.HtmlElement) -> _Scan:
