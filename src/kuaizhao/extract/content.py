@@ -136,7 +136,7 @@ def _is_noise(el: lxml_html.HtmlElement) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
-    return bool(_BOILERPLATE.search(text)) and len(text) < 200
+    return len(text) < 200 and bool(_BOILERPLATE.search(text))
 
 
 def cjk_length(text: str) -> int:

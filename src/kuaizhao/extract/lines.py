@@ -159,7 +159,7 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
         return Kind.CREDIT  # the writer's name alone under the headline: 胡平
     if _is_meta(text, early=kept < 3):
         return Kind.META
-    if _BOILERPLATE.search(text) and len(text) < 200:
+    if len(text) < 200 and _BOILERPLATE.search(text):
         return Kind.BOILERPLATE
     if _photo_credit(text):
         return Kind.CREDIT  # "新华社记者 张三 摄", "河南商报记者马俊峰/文受访者供图": credits, and some name the writer

@@ -93,13 +93,13 @@ def _scan(tree: lxml_html.HtmlElement) -> _Scan:
             if scan.anchor is None and title.matches(text):
                 scan.anchor = (index, el)
             continue
-        own = _own_text(el)
+        own, holds = _own_text(el)
         length = len(own)
         scan.text.append(scan.text[-1] + length)
         if length < 10:
             continue
         links = sum(len(t.strip()) for t in _LINK_TEXT(el))
-        if scan.anchor is None and not links and length <= 80 and title.matches(_norm(own)):
+        if scan.anchor is None and not links and length <= 80 and own[0] in title.chars and title.matches(_norm(own)):
             scan.anchor = (index, el)  # portals often print the headline in a <div class="title">
             continue
         link_density = min(links / max(length + links, 1), 1.0)
@@ -109,7 +109,7 @@ def _scan(tree: lxml_html.HtmlElement) -> _Scan:
         # A paragraph passes its score to the block that holds it; but text written straight into
         # a <div> between <br>s or beside child blocks is that div's own paragraphs (readability
         # wraps such runs in <p>): the div is the container, not its parent with the page's widgets.
-        parent = el if el.tag in _HOLDERS and _holds_paragraphs(el) else el.getparent()
+        parent = el if holds and el.tag in _HOLDERS else el.getparent()
         if scan.anchor is not None and scan.lead is None and length >= 30 and len(_SENTENCE.findall(own)) >= 2:
             scan.lead = parent
         for share in (1.0, 0.6, 0.3):
@@ -181,6 +181,7 @@ class _Title:
     def __init__(self, text: str) -> None:
         self.whole = _norm(text)
         self.core = max((_norm(p) for p in _SEPARATORS.split(text)), key=len, default="")
+        self.chars = set(text)  # a headline starts with one of them: a cheap test before the real one
 
     def matches(self, text: str) -> bool:
         if len(text) < 6:
@@ -213,15 +214,20 @@ def _link_density(el: lxml_html.HtmlElement) -> float:
     return min(sum(len(t.strip()) for t in _LINK_TEXT(el)) / total, 1.0)
 
 
-def _holds_paragraphs(el: lxml_html.HtmlElement) -> bool:
-    return any(isinstance(child.tag, str) and (child.tag == "br" or child.tag in BLOCK_TAGS) for child in el)
-
-
-def _own_text(el: lxml_html.HtmlElement) -> str:
-    """Text of `el` outside any block-level child: what this element itself says."""
-    parts = [el.text or ""]
+def _own_text(el: lxml_html.HtmlElement) -> tuple[str, bool]:
+    """Text of `el` outside any block-level child (what this element itself says), and whether it
+    has block children or <br>s: then its text is paragraphs of its own. One pass over the children,
+    reading a childless inline element's text directly (text_content() is an XPath call)."""
+    text = el.text
+    parts = [text] if text else []
+    holds = False
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return SPACES.sub("", "".join(parts))
+        tag = child.tag
+        if tag in BLOCK_TAGS or tag == "br":
+            holds = True
+        elif isinstance(tag, str):
+            parts.append(child.text_content() if len(child) else (child.text or ""))
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+    return (SPACES.sub("", "".join(parts)) if parts else ""), holds
