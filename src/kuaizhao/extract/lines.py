@@ -83,8 +83,9 @@ def assemble(items: list[Block], title: str) -> Body:
             continue
         kind = classify(block, index, title_n, prose_before, len(body.blocks))
         if kind is Kind.TAIL:
-            if prose_total - prose_before > 0.3 * max(prose_before, 1) and prose_before:
-                skipping_insert = True  # a "相关阅读" box inside the article: skip it, go on
+            if prose_total - prose_before > 0.3 * max(prose_before, 1):
+                # a "相关阅读" box inside the article, or at its top before any prose: skip it, go on
+                skipping_insert = True
                 body.dropped.append((kind, block.text))
                 continue
             body.dropped.append((kind, block.text))
