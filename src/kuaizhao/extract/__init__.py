@@ -165,12 +165,17 @@ def _not_an_article(url: str, reason: str) -> None:
 
 
 def _soft_404(title: str, text: str) -> bool:
-    probe = title + "\n" + text[:200]
-    return content.cjk_length(text) < 300 and any(p in probe for p in SOFT_404)
+    return content.cjk_length(text) < 300 and (any(p in title for p in SOFT_404) or _notice(text, SOFT_404))
 
 
 def _login_wall(text: str) -> bool:
-    return content.cjk_length(text) < 300 and any(p in text for p in LOGIN_WALL)
+    return content.cjk_length(text) < 300 and _notice(text, LOGIN_WALL)
+
+
+def _notice(text: str, phrases: tuple[str, ...]) -> bool:
+    """A line of its own saying it ("该内容已被删除", "登录后查看全文"): inside a sentence of a news
+    brief ("涉事视频已被删除，警方已介入") the phrase is news, not the page's notice."""
+    return any(len(line) <= 40 and any(p in line for p in phrases) for line in text.split("\n"))
 
 
 def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], ld: dict[str, Any],
