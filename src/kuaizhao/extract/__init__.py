@@ -136,6 +136,8 @@ def _extract(
     page_title = meta.text_of(title_tag) if (title_tag := tree.find(".//title")) is not None else ""
     blog = outlets.is_blog(metas, url, page_title)
     _fill_from_metadata(found, metas, ld, page_title, blog)
+    if not found.authors:
+        found.authors = outlets.rel_author(tree)
     if not found.authors and blog:
         found.authors = outlets.blog_byline(frags) or outlets.blog_author_link(tree)
     return Article(

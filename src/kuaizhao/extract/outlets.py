@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .meta import first
+from .names import is_name
 from .rules import NOT_NAMES, SECTION_WORDS
 from .zone import Fragment
 
@@ -78,6 +79,18 @@ def blog_author_link(tree: lxml_html.HtmlElement) -> list[str]:
         m = _LONE_BYLINE.match(text)
         if m and m["n"] not in SECTION_WORDS and m["n"] not in NOT_NAMES and m["n"].lower() != "admin":
             return [m["n"].strip()]
+    return []
+
+
+_REL_AUTHOR = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+
+
+def rel_author(tree: lxml_html.HtmlElement) -> list[str]:
+    """The writer HTML marks as such (`<a rel="author">謝明俊</a>`), when the name looks like one."""
+    for link in _REL_AUTHOR(tree)[:3]:
+        text = re.sub(r"\s+", "", link.text_content())
+        if is_name(text):
+            return [text]
     return []
 
 

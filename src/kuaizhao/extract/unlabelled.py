@@ -51,11 +51,15 @@ def beside_time(frags: list[Fragment], time_raw: str) -> str | None:
         at = text.find(time_raw) if time_raw in text else 0
         before = text[:at].strip()
         candidates = [before] if before else []
+        neighbours = []
         if i > 0 and time_raw in text:
             # the account, then a follow button: '管不饿 关注 2024-05-08 23:23'
-            candidates += [texts[i - 1]] + ([texts[i - 2]] if i > 1 and NOT_SOURCE.match(texts[i - 1]) else [])
+            neighbours += [i - 1] + ([i - 2] if i > 1 and NOT_SOURCE.match(texts[i - 1]) else [])
         if i + 1 < len(texts):
-            candidates.append(texts[i + 1])
+            neighbours.append(i + 1)
+        # on the time's own visual line first: a share button on the line above is no account
+        neighbours.sort(key=lambda j: frags[j].line != frags[i].line)
+        candidates += [texts[j] for j in neighbours]
         for candidate in candidates:
             candidate = re.sub(r"^(?:原创|独家|转载)\s*", "", candidate).strip()
             plain = not re.search(r"[:：>»/|]", candidate) and not re.search(r"\d{4}", candidate)

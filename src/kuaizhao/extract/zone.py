@@ -19,6 +19,7 @@ _SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
 _LABEL_ONLY = re.compile(r"(?:来源于|来源|来自|出处|稿源|本文转自|转载自|转自|稿件来源|作者|记者|责任编辑|责编|编辑|"
                          r"发布时间|发表时间|更新时间|时间|日期|发布日期|发文机关)\s*[:：]?\s*$")
 _MAX_FRAGMENTS = 60
+_PROSE = 30  # characters of running text: the article has begun
 _SOURCE_WORD = re.compile(r"来源|来自|稿源|出处|转自|转载")
 _ANY_TIME_NOW = datetime(2100, 1, 1, tzinfo=SHANGHAI)  # only "is a time stated here" is asked
 # Elements that start a new line of text; <br> does too.
@@ -37,18 +38,25 @@ class Fragment:
 
 def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | None,
               container: lxml_html.HtmlElement) -> list[Fragment]:
-    """Text fragments after the headline and before the article body (or before it, without one)."""
+    """Text fragments after the headline and before the article body (or before it, without one).
+
+    The zone runs into the container up to its first paragraph: templates put the info line inside
+    the article element (`<article><div class="reporter"><time>…</time><a>中時</a></div><p>…`), and
+    blogs put the headline there too (`<div class="post"><h2>…</h2><h5>byline</h5><p>…`).
+    """
     out: list[Fragment] = []
     started = title_el is None
     title_descendants = set(title_el.iter()) if title_el is not None else set()
-    # A headline inside the container (`<div class="post"><h2>…</h2><h5>byline</h5><p>…`): the zone
-    # is what stands between it and the first paragraph of text.
     inside = title_el is not None and _contains(container, title_el)
+    entered = inside  # walking the container's own leading lines
     lines = _Lines()
     for el in (container.iter() if inside else tree.iter()):
         if el is container and not inside:
-            break
-        if inside and started and el not in title_descendants and _opens_text(el):
+            if title_el is None:
+                break  # no headline: the zone is what precedes the article
+            entered = True
+            continue
+        if entered and started and el not in title_descendants and (_opens_text(el) or not _contains(container, el)):
             break
         if not isinstance(el.tag, str):
             continue
@@ -62,12 +70,14 @@ def fragments(tree: lxml_html.HtmlElement, title_el: lxml_html.HtmlElement | Non
             continue
         if not started or el in title_descendants:
             continue
-        if not inside and _contains(el, container):
+        if not entered and _contains(el, container):
             if el.text and el.text.strip():  # text before the container inside its ancestor
                 out.append(Fragment(_SPACE.sub(" ", el.text).strip(), _hint(el), _in_link(el), lines.of(el)))
             continue
         for piece, owner in ((el.text, el), (el.tail, el.getparent())):
             if piece and piece.strip():
+                if entered and len(piece.strip()) >= _PROSE:
+                    return out[:_MAX_FRAGMENTS]  # the article's first words, written straight into the element
                 out.append(Fragment(_SPACE.sub(" ", piece).strip(), _hint(owner), _in_link(owner), lines.of(owner)))
     return out[-_MAX_FRAGMENTS // 2:] if title_el is None else out[:_MAX_FRAGMENTS]
 
