@@ -1,9 +1,12 @@
-"""Quality gate on the two development sets in ../shared/data. Floors may only go up.
+"""Quality gate on the three development sets in ../shared/data. Floors may only go up.
 
-Floors of issue #3. Measured when they were set (kuaizhao extract --eval DIR): zh-news-pages body F1
-0.980, time 0.96, author 0.91; zh-news-pages-modern body F1 0.983, title 1.00, time 0.97, source
-0.88, author 0.80. Scoring is `kuaizhao.evaluate` (body F1 over character bigrams, manifest flags
-applied as the data set's README allows).
+Floors of issue 18, the same on every set where it has gold for the field: body F1 ≥ 0.97, time
+≥ 0.95, 来源 ≥ 0.85, author ≥ 0.80, title ≥ 0.97 (the modern sets). Measured when they were set
+(`kuaizhao extract --eval DIR`): zh-news-pages body 0.980, time 0.96, author 0.96;
+zh-news-pages-modern body 0.993, title 1.00, time 1.00, source 0.92, author 0.90;
+zh-news-pages-extra body 0.987, title 1.00, time 1.00, source 1.00, author 1.00. Scoring is
+`kuaizhao.evaluate` (body F1 over character bigrams, manifest flags applied as the data set's
+README allows), with the capture time unknown, as for a saved page.
 """
 
 import pytest
@@ -11,9 +14,11 @@ import pytest
 from conftest import shared_data
 from kuaizhao.evaluate import evaluate
 
+MODERN = {"body_f1": 0.97, "title": 0.97, "time": 0.95, "source": 0.85, "author": 0.80}
 FLOORS = {
     "zh-news-pages": {"body_f1": 0.97, "time": 0.95, "author": 0.80},
-    "zh-news-pages-modern": {"body_f1": 0.96, "title": 0.97, "time": 0.95, "source": 0.85, "author": 0.70},
+    "zh-news-pages-modern": MODERN,
+    "zh-news-pages-extra": MODERN,
 }
 
 
