@@ -4,6 +4,7 @@ raw capture view, error pages, and the takedown gate."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_snapshot_page_has_the_reference_blocks(client, archive):
     assert "<h1 id=\"title\">代表委员话两会|委员宋峥嵘：深化新时代产业工人队伍建设改革</h1>" in html
     assert "类别：国内" in text
     assert "发布时间：2026-01-17 20:37:00" in text, "Beijing time, to the precision the page stated"
-    assert 'title="时间来源：正文中标注的时间（页面原文：2026-01-17 20:37:00）"' in html
+    assert 'title="时间来源：页面上显示的时间（页面原文：2026-01-17 20:37:00）"' in html
     assert "来源：人民资讯" in text
     assert "本文转自：人民网-湖南频道" in text
     assert "原标题：湖南省政协委员宋峥嵘：深化产业工人队伍建设改革" in text
@@ -187,3 +188,15 @@ def test_pages_show_no_python_internals(client, archive, settings, tmp_path):
         html = get(client, url, status)  # a template error would be a 500 page, free of slips
         for slip in ("bound method", "object at 0x", "Undefined", "None<", ">None"):
             assert slip not in html, (url, slip)
+
+
+def test_a_declared_time_the_page_contradicts_is_kept_and_shown(client, archive):
+    """The page shows 10:48; its meta said 08:15: the shown time is the publish time, the meta's is kept."""
+    url = archive.add(
+        "平镇轮胎行火灾", published=PageTime(T0, Precision.MINUTE, TimeProvenance.TEXT, "2026/01/17 20:37"),
+        declared=PageTime(T0 - timedelta(hours=2), Precision.MINUTE, TimeProvenance.META, "2026/01/17 18:37"))
+    snap = Snapshot.objects.get(page__url=url)
+    assert snap.declared_published_at == T0 - timedelta(hours=2)
+    assert "网页元数据另称 2026-01-17 18:37" in get(client, f"/snapshot/{snap.pk}/")
+    detail = client.get(f"/api/snapshots/{snap.pk}").json()
+    assert detail["declared_published"].startswith("2026-01-17T10:37")

@@ -125,8 +125,9 @@ def get_snapshot(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX
     return _summary(request, s) | {
         "text": s.text, "html": s.html, "authors": list(s.authors or []), "editor": s.editor,
         "reposted_from": s.reposted_from, "original_title": s.original_title, "published_raw": s.published_raw,
-        "published_precision": s.published_precision, "updated": s.updated_at, "content_hash": s.content_hash,
-        "page": s.page_id, "raw_url": _abs(request, reverse("web:raw", args=[s.pk])),
+        "published_precision": s.published_precision, "declared_published": s.declared_published_at,
+        "updated": s.updated_at, "content_hash": s.content_hash, "page": s.page_id,
+        "raw_url": _abs(request, reverse("web:raw", args=[s.pk])),
         "capture": _capture(s.capture, {s.capture_id: s.pk}), "versions": versions,
     }
 

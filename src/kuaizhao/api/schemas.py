@@ -58,6 +58,7 @@ class SnapshotOut(SnapshotSummary):
     original_title: str  # 原标题
     published_raw: str
     published_precision: str
+    declared_published: datetime | None  # a meta / JSON-LD / script publish time the shown one contradicts
     updated: datetime | None
     content_hash: str
     page: int

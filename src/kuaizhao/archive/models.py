@@ -184,8 +184,11 @@ class Snapshot(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_precision = models.CharField("发布时间精度", max_length=8, blank=True)
     published_provenance = models.CharField("发布时间出处", max_length=16, blank=True,
-                                            help_text="jsonld / meta / url / text / relative")
+                                            help_text="jsonld / meta / script / url / text / relative")
     published_raw = models.CharField("页面所写的发布时间", max_length=100, blank=True)
+    declared_published_at = models.DateTimeField(
+        "元数据所称发布时间", null=True, blank=True,
+        help_text="网页元数据（JSON-LD、meta、脚本）所称的发布时间与页面显示的不一致时，另存于此")
     updated_at = models.DateTimeField("更新时间", null=True, blank=True)
     updated_provenance = models.CharField("更新时间出处", max_length=16, blank=True)
     source_name = models.CharField("来源", max_length=200, blank=True, help_text="页面所署的来源媒体")

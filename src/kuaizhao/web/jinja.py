@@ -24,9 +24,10 @@ _FORMATS = {
 _PROVENANCE = {
     "jsonld": "页面结构化数据（JSON-LD）",
     "meta": "页面 meta 标签",
-    "text": "正文中标注的时间",
+    "text": "页面上显示的时间",
     "relative": "页面上的相对时间（按快照生成时间换算）",
     "url": "网址中的日期",
+    "script": "页面脚本数据中的发布时间",
 }
 
 

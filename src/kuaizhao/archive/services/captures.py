@@ -196,6 +196,7 @@ def _snapshot(item: CapturedPage, page: Page, capture: Capture, sources: dict[st
         published_precision=published.precision.value if published else "",
         published_provenance=published.provenance.value if published else "",
         published_raw=published.raw[:100] if published else "",
+        declared_published_at=article.declared.value if article.declared else None,
         updated_at=article.updated.value if article.updated else None,
         updated_provenance=article.updated.provenance.value if article.updated else "",
         source_name=(article.source or "")[:200],
