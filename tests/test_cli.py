@@ -54,17 +54,23 @@ def test_extract_says_when_there_is_no_article(tmp_path):
     assert result.exit_code == 2 and "offset" in result.output
 
 
-def test_extract_eval_scores_a_gold_directory(tmp_path):
-    path, url, article = saved_page(tmp_path)
+def gold_directory(tmp_path, page, record):
+    """A one-page gold set laid out like ../shared/data/zh-news-pages."""
     gold = tmp_path / "gold"
     (gold / "pages").mkdir(parents=True)
-    (gold / "pages" / "p1.html").write_bytes(path.read_bytes())
-    (gold / "gold.jsonl").write_text(json.dumps({
-        "id": "p1", "url": url, "title": article.story.title, "published": article.published.strftime("%Y-%m-%d %H:%M"),
+    (gold / "pages" / "p1.html").write_bytes(page.read_bytes())
+    (gold / "gold.jsonl").write_text(json.dumps({"id": "p1", **record}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return gold
+
+
+def test_extract_eval_scores_a_gold_directory(tmp_path):
+    path, url, article = saved_page(tmp_path)
+    gold = gold_directory(tmp_path, path, {
+        "url": url, "title": article.story.title, "published": article.published.strftime("%Y-%m-%d %H:%M"),
         "author": " ".join(article.authors), "source": "华夏日报",
         "text": "\n".join([f"本报讯（记者 {' '.join(article.authors)}）" + article.story.paragraphs[0],
                            *article.story.paragraphs[1:]]),
-    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    })
     result = CliRunner().invoke(main, ["extract", "--eval", str(gold), "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
@@ -74,13 +80,10 @@ def test_extract_eval_scores_a_gold_directory(tmp_path):
 
 def test_extract_eval_pages_shows_what_fails(tmp_path):
     path, url, article = saved_page(tmp_path)
-    gold = tmp_path / "gold"
-    (gold / "pages").mkdir(parents=True)
-    (gold / "pages" / "p1.html").write_bytes(path.read_bytes())
-    (gold / "gold.jsonl").write_text(json.dumps({
-        "id": "p1", "url": url, "captured": "2026-11-20T10:00:00+08:00", "title": article.story.title,
+    gold = gold_directory(tmp_path, path, {
+        "url": url, "captured": "2026-11-20T10:00:00+08:00", "title": article.story.title,
         "published": article.published.strftime("%Y-%m-%d"), "source": "江东晚报", "text": article.story.paragraphs[1],
-    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    })
     result = CliRunner().invoke(main, ["extract", "--eval", str(gold), "--pages"])
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("p1 "))
