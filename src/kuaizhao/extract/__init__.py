@@ -127,19 +127,24 @@ def _extract(
     plain = zone.lines([f for f in frags if not f.link])
     evidence = dates.Evidence(ld, metas, plain, article.credits, url, scripts, paragraphs[:2] + paragraphs[-2:],
                               after, zone_from_end=title_el is None, zone_links=[f.text for f in frags if f.link],
-                              rendered_year=dates.rendered_year(source_text))
+                              rendered_year=dates.rendered_year(source_text), title=title)
     chosen = dates.choose(evidence, now, captured is not None)
     published = chosen.published
 
     shown = chosen.shown or published
-    found = attribution.attribute(zone_lines, frags, credits, paragraphs, shown.raw if shown else None, sections)
     page_title = meta.text_of(title_tag) if (title_tag := tree.find(".//title")) is not None else ""
     blog = outlets.is_blog(metas, url, page_title)
-    _fill_from_metadata(found, metas, ld, page_title, blog)
+    found = attribution.attribute(zone_lines, frags, credits, paragraphs, shown.raw if shown else None, sections,
+                                  blog)
     if not found.authors:
         found.authors = outlets.rel_author(tree)
     if not found.authors and blog:
         found.authors = outlets.blog_byline(frags) or outlets.blog_author_link(tree)
+    if not blog and found.authors and outlets.owned_by(source_text, found.authors):
+        blog = True  # a personal site: the writer holds its copyright
+        if found.source in found.authors:
+            found.source = None  # the owner's name beside the time; the site's name is the 来源
+    _fill_from_metadata(found, metas, ld, page_title, blog)
     return Article(
         url=url,
         title=title,

@@ -35,7 +35,10 @@ _SEP = r"\s*[:：]\s*"
 _VALUE_END = rf"(?=\s{{2,}}|\s*[|｜]|\s*(?:{_LABELS})\s*[:：]|[　\t\n]|$|\s*[)）\]】])"
 _VALUE = r"[\[【\s]*(?P<v>[^\s:：|｜\n　\[\]【】][^:：|｜\n　\[\]【】]*?)[\]】\s]*"
 
-_SOURCE = re.compile(rf"(?<![转稿件本文章息载])(?:来源于|来源|来自|出处|稿源)(?:于)?{_SEP}{_VALUE}{_VALUE_END}")
+# Not after 转/稿件/本文… (their own patterns) nor after 图片/视频/数据 (a picture's or a chart's credit).
+_SOURCE = re.compile(
+    rf"(?<![转稿件本文章息载图片频据像])(?:来源于|来源|来自|出处|稿源)(?:于)?{_SEP}{_VALUE}{_VALUE_END}"
+)
 _ARTICLE_SOURCE = re.compile(rf"(?:本文|文章|信息|新闻|内容)来源(?:于|自)?{_SEP}{_VALUE}{_VALUE_END}")
 _REPOST = re.compile(rf"(?P<label>本文转自|转载自|转载来源|转自|稿件来源|原载){_SEP}{_VALUE}{_VALUE_END}")
 _ORIGINAL_TITLE = re.compile(r"[（(]?\s*原标?题\s*[:：]\s*(?P<v>.+?)\s*[）)]?\s*$")
@@ -197,14 +200,17 @@ def parse_lines(lines: list[str]) -> Attribution:
 
 
 _SOURCE_HINT = re.compile(
-    r"source|(?<![a-z])src|media|from|laiyuan|(?<![a-z])ly(?![a-z])|origin|account|publisher|wemedia"
+    r"source|(?<![a-z])src|(?<![a-z_])media|media_?name|from|laiyuan|(?<![a-z])ly(?![a-z])|origin|account|publisher|"
+    r"wemedia|nickname"
 )
 _AUTHOR_HINT = re.compile(r"author|writer|byline|reporter|(?<![a-z])zz(?![a-z])|zuozhe")
 
 
 def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: list[str], paragraphs: list[str],
-              time_raw: str | None, sections: frozenset[str] = frozenset()) -> Attribution:
-    """Everything the page says about who wrote it and where it came from, most trusted first."""
+              time_raw: str | None, sections: frozenset[str] = frozenset(), blog: bool = False) -> Attribution:
+    """Everything the page says about who wrote it and where it came from, most trusted first.
+    On a blog the 来源 is the blog itself (its name comes from the page's metadata), not a word
+    beside the time."""
     found = parse_lines(zone_lines)
     if zone_lines:
         found.merge(parse_line(" ".join(zone_lines)))
@@ -237,6 +243,7 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
                     and set(found.authors) < set(pens):
                 found.authors = pens
                 break
+    named = list(found.authors)  # writers the page names as such (an account card's name may be the outlet)
     if not found.source or not found.authors:
         for frag in zone_fragments:
             text = frag.text.strip()
@@ -245,8 +252,8 @@ def attribute(zone_lines: list[str], zone_fragments: list[Fragment], credits: li
                 found.source = _clean_outlet(re.sub(r"^(?:本文|文章)?(?:来源|来自)(?:于|自)?\s*[:：]?\s*", "", text))
             if not found.authors and _AUTHOR_HINT.search(frag.hint):
                 found.authors = names(re.sub(r"^(?:作者|记者)\s*[:：]?\s*", "", text))
-    if not found.source and time_raw:
-        found.source = unlabelled.beside_time(zone_fragments, time_raw)
+    if not found.source and time_raw and not blog:
+        found.source = unlabelled.beside_time(zone_fragments, time_raw, named)
     if not found.source:
         for line in opening:
             if m := datelines.AGENCY_DATELINE.match(line):

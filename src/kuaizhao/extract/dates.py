@@ -77,6 +77,7 @@ class Evidence:
     zone_from_end: bool = False  # no headline: the zone is what precedes the article, nearest last
     zone_links: Sequence[str] = ()  # link texts near the headline: archive and related links
     rendered_year: int | None = None  # the last year of the page's copyright line: the year it was rendered
+    title: str = ""  # the headline, to find the article's own record in script data
 
 
 def _plausible(value: datetime, now: datetime) -> bool:
@@ -168,7 +169,7 @@ def choose(evidence: Evidence, now: datetime, clock: bool) -> Dates:
         weak.append(Candidate(PageTime(url_day, Precision.DAY, TimeProvenance.URL, e.url), 30.0))
     if not any(not c.yearless and not c.updated for c in shown):
         # Nothing shown states a full date: script data may (a year-less 10-08 12:00 needs a year).
-        declared += [c for i, value in enumerate(scripttimes.script_times(e.scripts))
+        declared += [c for i, value in enumerate(scripttimes.script_times(e.scripts, e.title))
                      if (c := _declared(value, TimeProvenance.SCRIPT, 66.0 - i, now, clock)) is not None]
     everything = _resolve_years(declared + shown + weak, now, clock, e.rendered_year)
     if not [c for c in everything if c.time.provenance != TimeProvenance.URL and not c.updated]:

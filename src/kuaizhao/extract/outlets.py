@@ -53,6 +53,20 @@ def is_blog(meta: dict[str, str], url: str, page_title: str = "") -> bool:
         or "/blog/" in parts.path.lower() or bool(re.search(r"博客|(?i:\bblog\b)", page_title))
 
 
+_COPYRIGHT_MARK = re.compile(r"©|&copy;|Copyright|版权所有", re.IGNORECASE)
+
+
+def owned_by(page_text: str, authors: list[str]) -> bool:
+    """Does the page's copyright line name one of its writers (`© 2018 – 2021 陈默`)? Then it is a
+    personal site, whatever engine made it: news sites' copyright is held by the outlet."""
+    tail = page_text[-8000:]
+    for m in _COPYRIGHT_MARK.finditer(tail):
+        holder = re.sub(r"<[^>]*>", " ", tail[m.end():m.end() + 300])
+        if any(len(name) >= 2 and name in holder for name in authors):
+            return True
+    return False
+
+
 def site_name(meta: dict[str, str], page_title: str) -> str | None:
     """The site's name: declared, else the short end of the page title ('标题 « 学而时嘻之')."""
     if declared := first(meta, SITE_META):

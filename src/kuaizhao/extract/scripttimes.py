@@ -33,17 +33,26 @@ def script_texts(tree: lxml_html.HtmlElement) -> list[str]:
             if script.text and not script.get("src") and "ld+json" not in (script.get("type") or "")]
 
 
-def script_times(texts: list[str]) -> list[str]:
-    """The publish-time values named in scripts, as time strings (epochs converted), first first."""
-    found: list[str] = []
-    for text in texts:
-        for m in _PAIR.finditer(text[:_MAX_SCRIPT]):
+def script_times(texts: list[str], title: str = "") -> list[str]:
+    """The publish-time values named in scripts, as time strings (epochs converted), the article's
+    first: a page's state object also holds its related articles' times, so where a script names
+    the headline, the nearest time after it comes first (a record's fields follow its title)."""
+    ranked: list[tuple[bool, int, int, str]] = []
+    probe = title[:12]
+    for order, text in enumerate(texts):
+        text = text[:_MAX_SCRIPT]
+        at = text.find(probe) if len(probe) >= 4 else -1
+        for m in _PAIR.finditer(text):
             value = m["value"].strip()
             if value.isdigit():
                 seconds = int(value) / (1000 if len(value) == 13 else 1)
                 value = datetime.fromtimestamp(seconds, UTC).astimezone(SHANGHAI).isoformat()
-            if value not in found:
-                found.append(value)
-            if len(found) >= _MAX_VALUES:
-                return found
-    return found
+            distance = abs(m.start() - at) if at >= 0 else _MAX_SCRIPT
+            ranked.append((m.start() < at, distance, order * _MAX_SCRIPT + m.start(), value))
+            if len(ranked) >= 50:
+                break
+    found: list[str] = []
+    for *_, value in sorted(ranked):
+        if value not in found:
+            found.append(value)
+    return found[:_MAX_VALUES]

@@ -25,9 +25,11 @@ _CLOCK = (
 )
 _TZ = r"(?:\s*(?P<tz>Z|[+-](?:0\d|1[0-4]):?[0-5]\d)(?![\d]))?"
 
+# A weekday may stand between the date and the clock: 2023年5月12日 星期五 08:15, 5月12日（周五）.
+_WEEKDAY = r"(?:\s*[（(]?\s*(?:星期|周|礼拜|禮拜)[一二三四五六日天]\s*[）)]?)?"
 _FULL = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
-    r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\s*日?"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\s*日?" + _WEEKDAY +
     r"(?:(?:\s*T\s*|\s*)" + _CLOCK + r")?" + _TZ
 )
 _COMPACT = re.compile(  # 20230117 2037 / 20230117203700, as in some meta tags
@@ -36,7 +38,7 @@ _COMPACT = re.compile(  # 20230117 2037 / 20230117203700, as in some meta tags
 )
 _NO_YEAR = re.compile(  # 01-17 20:37 or 1月17日 20:37 or 1月17日
     r"(?<![\d年/.-])(?P<m>1[0-2]|0?[1-9])\s*(?:(?P<dash>[-/])|月)\s*(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)"
-    r"(?(dash)|\s*日)"
+    r"(?(dash)|\s*日)" + _WEEKDAY +
     r"(?:\s*" + _CLOCK + r")?"
 )
 _YEAR_SPACE_MD = re.compile(  # 2019 09/07 19:02: a year standing before month/day (split over elements)

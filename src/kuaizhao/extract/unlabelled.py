@@ -7,11 +7,15 @@ The weakest evidence of who wrote a page and where it came from, read only when 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .names import bracket_names, byline_only, common_name
 from .outlets import outlet_like
 from .zone import Fragment, on_info_line
 
+_TIME_LABEL = re.compile(
+    r"^(?:(?:发表|发布|更新|发稿|编辑|上传)(?:于|时间|日期)|时间|日期|(?i:posted|published|updated)(?:\s+on)?)\s*[:：]?$"
+)
 NOT_SOURCE = re.compile(r"^(?:原创|转载|独家|首发|来源|作者|分享|关注|举报|评论|\d+|[\W_]+)$")
 
 
@@ -29,7 +33,7 @@ def bare_names(frags: list[Fragment], credits: list[str], sections: frozenset[st
     """
     plain: list[tuple[str, Fragment | None]] = [
         (f.text, f) for f in frags
-        if not f.link or (all(map(common_name, byline_only(f.text))) and on_info_line(f, frags))]
+        if not f.link or ((found := byline_only(f.text)) and all(map(common_name, found)) and on_info_line(f, frags))]
     for text, frag in plain + [(line, None) for line in credits]:
         found = bracket_names(text)  # brackets mark a byline by themselves
         if not found and (found := byline_only(text)) and not all(map(common_name, found)) \
@@ -40,9 +44,10 @@ def bare_names(frags: list[Fragment], credits: list[str], sections: frozenset[st
     return []
 
 
-def beside_time(frags: list[Fragment], time_raw: str) -> str | None:
+def beside_time(frags: list[Fragment], time_raw: str, authors: Collection[str] = ()) -> str | None:
     """Self-media pages print the account next to the time: '原创 南方都市报 2019-09-09 16:01' (toutiao)
-    or '2019 09/07 19:02 扬眼 企鹅号' (qq)."""
+    or '2019 09/07 19:02 扬眼 企鹅号' (qq). The time's own label (发表于) and the writer already
+    found ('陈默 · 2021-03-02') stand there too, and are neither."""
     texts = [f.text.strip() for f in frags]
     last_part = time_raw.split()[-1] if time_raw.split() else time_raw
     for i, text in enumerate(texts):
@@ -63,7 +68,8 @@ def beside_time(frags: list[Fragment], time_raw: str) -> str | None:
         for candidate in candidates:
             candidate = re.sub(r"^(?:原创|独家|转载)\s*", "", candidate).strip()
             plain = not re.search(r"[:：>»/|]", candidate) and not re.search(r"\d{4}", candidate)
-            if 2 <= len(candidate) <= 20 and plain and not NOT_SOURCE.match(candidate) and outlet_like(candidate):
+            if 2 <= len(candidate) <= 20 and plain and not NOT_SOURCE.match(candidate) and outlet_like(candidate) \
+                    and not _TIME_LABEL.match(candidate) and candidate not in authors:
                 return candidate
         return None
     return None

@@ -16,8 +16,10 @@ from lxml import html as lxml_html
 from .times import SHANGHAI, find_times
 
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
-_LABEL_ONLY = re.compile(r"(?:来源于|来源|来自|出处|稿源|本文转自|转载自|转自|稿件来源|作者|记者|责任编辑|责编|编辑|"
-                         r"发布时间|发表时间|更新时间|时间|日期|发布日期|发文机关)\s*[:：]?\s*$")
+# A fragment ending in a label, whose value is the next fragment ('2023年05月12日08:15 | 来源：');
+# a badge such as 优质原创作者 merely ends like one.
+_LABEL_ONLY = re.compile(r"(?:^|[\s|｜:：·])\s*(?:本文|文章)?(?:来源于|来源|来自|出处|稿源|本文转自|转载自|转自|"
+                         r"稿件来源|作者|记者|责任编辑|责编|编辑|发布时间|发表时间|更新时间|时间|日期|发布日期|发文机关)\s*[:：]?\s*$")
 _MAX_FRAGMENTS = 60
 _PROSE = 30  # characters of running text: the article has begun
 _SOURCE_WORD = re.compile(r"来源|来自|稿源|出处|转自|转载")
