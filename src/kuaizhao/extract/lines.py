@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from . import attribution, names
+from . import attribution, names, traditional
 from .content import Block
 from .rules import BOILERPLATE_LINES, TAIL_MARKERS
 from .times import SHANGHAI, find_times, parse_time
@@ -142,7 +142,8 @@ def _split_closing_editor(body: Body) -> None:
 
 
 def classify(block: Block, index: int, title_n: str, prose_before: int, kept: int) -> Kind:
-    text = block.text.strip()
+    # Traditional labels (相關新聞, 編輯：) are read like Simplified ones; the line itself is kept as printed.
+    text = traditional.simplified(block.text.strip())
     n = norm(text)
     if not n:
         return Kind.JUNK
@@ -163,6 +164,8 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
     if len(text) < 200 and _BOILERPLATE.search(text):
         return Kind.BOILERPLATE
     if _photo_credit(text):
+        if len(_CJK.findall(_TRAILING_PHOTO_CREDIT.sub("", text))) >= 8 and not _LEADING_CREDIT.search(text):
+            return Kind.TEXT  # a photo's description with its credit tail, as printed: "游客赏花。新华社记者 王凯 摄"
         return Kind.CREDIT  # "新华社记者 张三 摄", "河南商报记者马俊峰/文受访者供图": credits, and some name the writer
     if block.link_ratio > 0.5 and (len(text) < 120 or not _SENTENCE.search(text)):
         return Kind.LINKS

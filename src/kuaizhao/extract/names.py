@@ -21,6 +21,7 @@ _PEN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 # What stands after 作者： and is nobody: placeholders, time words, and outlets (新华社, 本站).
 _NOT_PEN = re.compile(r"^(?:佚名|匿名|网友|本站|本网|小编|管理员|系统管理员|未知|不详|综合|转载|原创|"
                       r"今天|昨天|前天|刚刚)$|(?:社|网|報|报|台|站|刊|局|部|院|委|会|中心|频道|日报|晚报)$")
+_CMS_ACCOUNT = re.compile(r"^(?i:admin|administrator|root|webmaster|editor|system|guest|user|anonymous)\d*\b")
 _PEN_SPLIT = re.compile(r"[\s、，,;；/／&＆]+|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
 
 
@@ -76,6 +77,8 @@ def _name_prefix(token: str) -> str | None:
 def names(value: str) -> list[str]:
     """Person names in a labelled byline value: '张三 李四' / '张三、李四' / 'Li Wei' / '周思博 (Joel Spolsky)'."""
     value = value.strip(" 　:：")
+    if _CMS_ACCOUNT.match(value):
+        return []  # a content system's default account (作者:admin) names nobody
     if m := _ALIAS.match(value):
         return [f"{m['zh']} ({m['en']})"]
     if LATIN_NAME.fullmatch(value) and not value.isdigit():

@@ -9,8 +9,8 @@ the original line at the same position: names and outlets stay exactly as printe
 from __future__ import annotations
 
 _LABEL_CHARS = str.maketrans(
-    "來記編輯責攝報導訊實習員題轉載發佈時間網電審對圖譯稱綜處於為從",
-    "来记编辑责摄报导讯实习员题转载发布时间网电审对图译称综处于为从",
+    "來記編輯責攝報導訊實習員題轉載發佈時間網電審對圖譯稱綜處於為從關聞閱讀薦熱廣評論檔鍵詞籤",
+    "来记编辑责摄报导讯实习员题转载发布时间网电审对图译称综处于为从关闻阅读荐热广评论档键词签",
 )
 
 
