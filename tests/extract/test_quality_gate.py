@@ -9,6 +9,8 @@ zh-news-pages-extra body 0.987, title 1.00, time 1.00, source 1.00, author 1.00.
 README allows), with the capture time unknown, as for a saved page.
 """
 
+from pathlib import Path
+
 import pytest
 
 from conftest import shared_data
@@ -28,3 +30,11 @@ def test_quality_floor(name):
     figures = report.figures()
     for field, floor in FLOORS[name].items():
         assert figures[field] is not None and figures[field] >= floor, f"{name} {field}: {report.line()}"
+
+
+def test_template_families_floor():
+    """The composed pages of tests/data/extract-templates (a regression guard, see its README)."""
+    report = evaluate(Path(__file__).resolve().parent.parent / "data" / "extract-templates")
+    figures = report.figures()
+    for field, floor in {"body_f1": 0.97, "title": 0.95, "time": 0.95, "source": 0.85, "author": 0.85}.items():
+        assert figures[field] is not None and figures[field] >= floor, f"extract-templates {field}: {report.line()}"
