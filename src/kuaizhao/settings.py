@@ -116,11 +116,10 @@ AUTOTHROTTLE = _flag("KUAIZHAO_AUTOTHROTTLE", True)
 DOWNLOAD_TIMEOUT = float(_env("KUAIZHAO_DOWNLOAD_TIMEOUT", "30"))
 # Bodies larger than this are not downloaded (bytes).
 MAX_BODY_BYTES = int(_env("KUAIZHAO_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
-# Default interval before an article already captured is fetched again, unless a source sets one.
-RECRAWL_INTERVAL = _env("KUAIZHAO_RECRAWL_INTERVAL", "1d")
-# Pages first seen within this long are rechecked when their recrawl interval has passed, even
-# when no feed links to them any more (how removals are noticed); older pages only when rediscovered.
-RECHECK_WITHIN = _env("KUAIZHAO_RECHECK_WITHIN", "30d")
+# When a captured article is looked at again, by its age: every 15 minutes while under 3 hours old,
+# every 30 minutes under a day, … weekly until a year, then never (schedule.py); a source's
+# `recheck` in sources.toml overrides it.
+RECHECK = _env("KUAIZHAO_RECHECK", "15m<3h, 30m<1d, 2h<7d, 1d<30d, 7d<365d")
 # Listing pages followed per listing (pagination depth).
 LISTING_MAX_PAGES = int(_env("KUAIZHAO_LISTING_MAX_PAGES", "50"))
 # A WARC file is closed and a new one started when it grows past this many bytes.

@@ -8,7 +8,8 @@
     listings = [{ url = "https://news.example.cn/gn/", pattern = "/gn/\\d{8}/", category = "国内" }]
     category = "国内"                         # default category of its articles
     encoding = "gbk"                          # only for sites that declare the wrong charset
-    recrawl = "6h"                            # fetch an article again after this long
+    recheck = "15m<3h, 30m<1d, 2h<7d, 1d<30d, 7d<365d"  # look at an article again: every 15m while
+                                              # under 3h old … weekly until a year (the default)
     delay = 2.0                               # seconds between requests to this host
     rules = { body = "div.article-content" }  # selectors when general extraction misreads the site;
                                               # rules.category forces a category (category above is a default)
@@ -31,21 +32,7 @@ from pydantic_core import ErrorDetails
 
 from .exceptions import SourcesError
 from .extract.rules import SiteRules
-
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
-
-
-def parse_duration(value: str | float) -> timedelta:
-    """'90s', '30m', '6h', '1d', '1h30m', or a number of seconds."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=value)
-    m = _DURATION.match(str(value))
-    if not m or not any(m.groups()):
-        raise ValueError(f"not a duration: {value!r} (write e.g. '30m', '6h', '1d')")
-    w, d, h, mins, s = (int(g or 0) for g in m.groups())
-    return timedelta(weeks=w, days=d, hours=h, minutes=mins, seconds=s)
+from .schedule import Schedule, parse_duration
 
 
 def _http_url(value: str) -> str:
@@ -112,7 +99,8 @@ class Source(BaseModel):
     listings: list[Listing] = []
     category: str | None = None
     encoding: str | None = None
-    recrawl: timedelta | None = None
+    recrawl: timedelta | None = None  # older form: a flat interval, for 30 days (recheck "6h<30d")
+    recheck: str | None = None  # a schedule (schedule.py); None: the KUAIZHAO_RECHECK default
     delay: float | None = Field(None, ge=0, le=3600)
     rules: Rules = Rules()
     enabled: bool = True
@@ -149,6 +137,19 @@ class Source(BaseModel):
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return None if value is None else parse_duration(value)
+
+    @field_validator("recheck")
+    @classmethod
+    def _schedule(cls, value: str | None) -> str | None:
+        if value is not None:
+            Schedule.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _recrawl_as_schedule(self) -> Source:
+        if self.recheck is None and self.recrawl is not None:
+            self.recheck = f"{int(self.recrawl.total_seconds())}s<30d"
+        return self
 
     @model_validator(mode="after")
     def _discoverable(self) -> Source:

@@ -13,7 +13,7 @@ from kuaizhao.extract.article import PageTime, Precision, TimeProvenance
 from kuaizhao.search import sync
 
 from ..conftest import restore, take_down
-from .conftest import T0
+from .conftest import T0, TEXT
 
 
 def get(client, url, status=200):
@@ -71,7 +71,7 @@ def test_more_in_category_and_history(client, archive):
     for n in range(3):
         archive.add(f"国内其他新闻{n}")
     url = archive.add("原标题", url="http://hx.example.cn/a/edited.htm")
-    archive.add("原标题（更新）", url="http://hx.example.cn/a/edited.htm", text="改过的正文，内容不同了。\n第二段。")
+    archive.add("原标题（更新）", url="http://hx.example.cn/a/edited.htm", text="改过的正文，内容不同了。" + TEXT)
     page = Page.objects.get(url=url)
     assert page.status == "edited" and page.snapshots.count() == 2
     html = get(client, f"/snapshot/{page.latest_snapshot_id}/")
@@ -112,7 +112,7 @@ def test_listing_total_is_reused_but_rows_are_fresh(client, archive, settings):
 
 def test_current_listing_shows_each_page_once_at_its_latest(client, archive):
     url = archive.add("旧版标题", url="http://hx.example.cn/a/versions.htm")
-    archive.add("新版标题", url=url, text="新版正文，内容不同了。\n第二段。")
+    archive.add("新版标题", url=url, text="新版正文，内容不同了。" + TEXT)
     archive.add("另一篇")
     titles = [s.title for s in Snapshot.objects.public().current().newest_first()]
     assert sorted(titles) == ["另一篇", "新版标题"]

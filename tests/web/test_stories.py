@@ -49,7 +49,7 @@ def test_copies_far_apart_in_time_are_different_stories(archive):
 
 def test_every_version_of_a_page_stays_in_the_page_story(archive):
     url = archive.add("外贸数据", text=ARTICLE)
-    archive.add("外贸数据（更新）", url=url, text=OTHER)  # rewritten beyond recognition: still that page's story
+    archive.add("外贸数据（更新）", url=url, text=OTHER + "\n" + OTHER)  # rewritten beyond recognition: still its story
     versions = Snapshot.objects.filter(page__url=url)
     assert versions.count() == 2 and len({s.story_id for s in versions}) == 1
 

@@ -23,7 +23,7 @@ class CrawlKind(models.TextChoices):
     NEW = "new", "新快照"  # its content made a new snapshot
     UNCHANGED = "unchanged", "未变化"  # same content as the page's latest snapshot
     # Skipped: by design, not a fault of the crawl.
-    FRESH = "fresh", "未到重抓时间"  # fetched recently; its recrawl interval has not passed
+    FRESH = "fresh", "未到复查时间"  # known, and its scheduled recheck has not come
     NOARCHIVE = "noarchive", "禁止存档"  # the publisher said noarchive
     NOT_HTML = "not-html", "非 HTML"  # a PDF, an image…
     NOT_ARTICLE = "not-article", "非文章"  # no article found: many of them can mean a site redesign

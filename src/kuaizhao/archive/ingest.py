@@ -17,10 +17,12 @@ every few seconds, an import at its end.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
-from ..extract import SiteRules, extract
+from ..extract import Article, NotArticle, SiteRules, read
 from .fetched import FetchedPage
 from .models import CaptureOutcome
 from .policy import refusal
@@ -80,8 +82,30 @@ def store(batch: Sequence[PendingCapture]) -> list[CaptureOutcome]:
     for pending in batch:
         captured = pending.capture
         if pending.decoded_body is not None:
-            article = extract(pending.decoded_body, captured.url, dict(captured.headers),
-                              captured=captured.fetched_at, rules=pending.rules)
-            captured = replace(captured, article=article, reason="" if article else "no article found")
+            found = read(pending.decoded_body, captured.url, dict(captured.headers),
+                         captured=captured.fetched_at, rules=pending.rules)
+            if isinstance(found, Article):
+                captured = replace(captured, article=found, reason="")
+            else:
+                captured = replace(captured, reason=f"no article ({found.value})", gone=_gone(captured, found))
         ready.append(captured)
     return store_captures(ready)
+
+
+# What a page that had an article shows when the article is gone (a RemovalReason value). Text we
+# failed to read, or too little of it, is not in this list: that is fetched again, not believed.
+_GONE = {NotArticle.SOFT_404: "soft-404", NotArticle.LOGIN_WALL: "login-wall", NotArticle.EMPTY: "empty",
+         NotArticle.NO_TEXT: "empty"}
+
+
+def _gone(captured: CapturedPage, why: NotArticle) -> str:
+    if captured.url != captured.page_url and _section_like(captured.url):
+        return "redirected"  # the article's URL now sends readers to the home or a section page
+    return _GONE.get(why, "")
+
+
+def _section_like(url: str) -> bool:
+    """A home or section page: a path of at most two short segments without an article id."""
+    path = urlsplit(url).path.strip("/")
+    segments = [s for s in path.split("/") if s and not s.startswith(("index.", "default."))]
+    return len(segments) <= 2 and not re.search(r"\d{4,}", path)

@@ -1,7 +1,7 @@
 """Archive models: Source ─< Page (canonical URL) ─< Capture (one per fetch) and Snapshot.
 
 A Snapshot is one distinct extracted content of a page: fetching an unchanged page again makes a
-Capture (and moves `Page.last_seen`) but no Snapshot. Rows are written only by `services.py`.
+Capture (and moves `Page.last_seen`) but no Snapshot. Rows are written only by `services/`.
 """
 
 from __future__ import annotations
@@ -10,35 +10,12 @@ from django.db import models
 from django.utils import timezone
 
 from .crawl_report import CrawlReport
+from .history import PageChange
 from .querysets import CaptureQuerySet, PageQuerySet, SnapshotQuerySet
+from .states import CaptureOutcome, ChangeKind, PageStatus, RemovalReason, TakedownState
 
-
-class PageStatus(models.TextChoices):
-    """What we last saw at a page's URL."""
-
-    LIVE = "live", "在线"  # fetched and extracted; content as first captured
-    EDITED = "edited", "已修改"  # fetched; the content differs from an earlier snapshot
-    REMOVED = "removed", "已删除"  # the site answers 404/410 or a "deleted" page where an article was
-    UNREACHABLE = "unreachable", "无法访问"  # timeouts, DNS or connection errors, 5xx on the last attempt
-    EXCLUDED = "excluded", "不存档"  # the publisher said noarchive: nothing is kept or shown
-
-
-class CaptureOutcome(models.TextChoices):
-    """What became of one fetch."""
-
-    NEW_SNAPSHOT = "new", "新快照"  # kept in WARC; its content made a new snapshot
-    UNCHANGED = "unchanged", "未变化"  # kept in WARC; same content as the page's latest snapshot
-    NOT_ARTICLE = "not-article", "非文章"  # kept in WARC; extraction found no article
-    HTTP_ERROR = "http-error", "HTTP 错误"  # kept in WARC; a 4xx/5xx answer
-    NOARCHIVE = "noarchive", "禁止存档"  # not kept: meta robots or X-Robots-Tag said noarchive
-    NOT_HTML = "not-html", "非 HTML"  # not kept: the body is not an HTML document
-
-
-class TakedownState(models.TextChoices):
-    """Whether a snapshot may be shown; the takedown process moves snapshots between these."""
-
-    NONE = "none", "公开"  # shown
-    TAKEN_DOWN = "taken-down", "已下架"  # hidden from every public read, kept for the record
+__all__ = ["Capture", "CaptureOutcome", "Category", "ChangeKind", "IndexChange", "Page", "PageChange", "PageStatus",
+           "RemovalReason", "Snapshot", "Source", "Story", "StoryBucket", "TakedownState"]
 
 
 class Category(models.Model):
@@ -106,6 +83,12 @@ class Page(models.Model):
     latest_snapshot = models.ForeignKey(
         "Snapshot", verbose_name="最新快照", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    next_check = models.DateTimeField("下次复查", null=True, blank=True, db_index=True,
+                                      help_text="按复查计划下次抓取的时间；为空：计划已结束")
+    removed_at = models.DateTimeField("发现删除", null=True, blank=True, help_text="第一次发现原文已删除的时间")
+    removal_reason = models.CharField("删除方式", max_length=16, choices=RemovalReason.choices, blank=True)
+    suspect_since = models.DateTimeField("待复查自", null=True, blank=True,
+                                         help_text="一次抓取读出的正文远少于上一版：再抓一次才下结论")
 
     objects = PageQuerySet.as_manager()
 

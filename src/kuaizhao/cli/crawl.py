@@ -20,7 +20,8 @@ if TYPE_CHECKING:
               help="Sources file (default: KUAIZHAO_SOURCES or ./sources.toml).")
 @click.option("--source", "only", multiple=True, help="Crawl only this source (by name); repeatable.")
 @click.option("--no-politeness", is_flag=True, help="No delays or AutoThrottle: only for sites you run yourself.")
-@click.option("--recrawl-all", is_flag=True, help="Fetch every discovered article again, even if fresh.")
+@click.option("--recrawl-all", is_flag=True,
+              help="Fetch every discovered article, and every page still on its recheck schedule, now.")
 def crawl(sources_file: Path | None, only: tuple[str, ...], no_politeness: bool, recrawl_all: bool) -> None:
     """Crawl the configured sources once: discover, fetch, archive, extract, store."""
     from ..sources import load_sources

@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from scrapy.crawler import CrawlerProcess
 
 from ..archive.services import end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
-from ..sources import Source, parse_duration
+from ..sources import Source
 from .progress import counts
 from .spiders.archive import ArchiveSpider
 from .tally import per_source
@@ -52,7 +52,7 @@ class CrawlSummary:
             f"  unchanged          {s.get('kz/outcome/unchanged', 0)}",
         ]
         reasons = {
-            "already fresh (recrawl interval not reached)": s.get("kz/skipped/fresh", 0),
+            "already fresh (recheck not due)": s.get("kz/skipped/fresh", 0),
             "forbidden by robots.txt": s.get("kz/skipped/robots", 0),
             "noarchive (publisher forbids archiving)": s.get("kz/outcome/noarchive", 0),
             "not HTML": s.get("kz/outcome/not-html", 0),
@@ -151,12 +151,12 @@ def run_crawl(sources: list[Source], options: CrawlOptions = CrawlOptions()) -> 
     ours.propagate = True
     ours.setLevel(django_settings.LOG_LEVEL)
     crawler = process.create_crawler(ArchiveSpider)
-    window = parse_duration(django_settings.RECHECK_WITHIN)
     process.crawl(
         crawler, sources=sources, known=known_pages(),
-        default_recrawl=parse_duration(django_settings.RECRAWL_INTERVAL),
         recrawl_all=options.recrawl_all, listing_max_pages=django_settings.LISTING_MAX_PAGES,
-        recheck=pages_to_recheck(names, started_at - window), deep_listings=deep,
+        # --recrawl-all looks at every page still on its schedule, due or not
+        recheck=pages_to_recheck(names, datetime.max.replace(tzinfo=UTC) if options.recrawl_all else started_at),
+        deep_listings=deep,
     )
     started = time.monotonic()
     process.start()

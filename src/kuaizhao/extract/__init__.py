@@ -25,12 +25,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import attribution, candidates, content, dates, lines, locate, meta, names, outlets, scripttimes, zone
-from .article import Article, PageTime, Precision, TimeProvenance
+from .article import Article, NotArticle, PageTime, Precision, TimeProvenance
 from .decode import decode
 from .rules import LOGIN_WALL, SOFT_404, SiteRules
 from .times import SHANGHAI
 
-__all__ = ["MIN_BODY_CHARS", "Article", "PageTime", "Precision", "SiteRules", "TimeProvenance", "extract"]
+__all__ = ["MIN_BODY_CHARS", "Article", "NotArticle", "PageTime", "Precision", "SiteRules", "TimeProvenance",
+           "extract", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,25 @@ def extract(
 
     Never raises: malformed input is a page we could not read, logged and answered with `None`.
     """
+    found = read(body, url, headers, captured=captured, rules=rules)
+    return found if isinstance(found, Article) else None
+
+
+def read(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    captured: datetime | None = None,
+    rules: SiteRules | None = None,
+) -> Article | NotArticle:
+    """`extract`, saying why a page is not an article: a page where an article was that now says
+    该内容已被删除 is a deletion, one we failed to read is not."""
     try:
         return _extract(body, url, {k.lower(): v for k, v in (headers or {}).items()}, captured, rules or SiteRules())
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         log.debug("not an article: %s: unreadable (%s)", url, exc)
-        return None
+        return NotArticle.UNREADABLE
 
 
 def _capture_time(captured: datetime | None, headers: dict[str, str]) -> datetime | None:
@@ -74,13 +89,12 @@ def _capture_time(captured: datetime | None, headers: dict[str, str]) -> datetim
 
 def _extract(
     body: bytes, url: str, headers: dict[str, str], captured: datetime | None, rules: SiteRules
-) -> Article | None:
+) -> Article | NotArticle:
     captured = _capture_time(captured, headers)
     decoded = decode(body, headers.get("content-type"), rules.encoding)
     source_text = _CLOSING_ROOT.sub("", _XML_DECL.sub("", decoded.text.replace("\x00", ""), count=1))
     if not source_text.strip():
-        _not_an_article(url, "empty body")
-        return None
+        return _not_an_article(url, NotArticle.EMPTY)
     tree = lxml_html.document_fromstring(source_text)
 
     metas = meta.meta_tags(tree)
@@ -95,8 +109,7 @@ def _extract(
     located = None if picked else locate.find(tree)
     container = picked[0] if picked else located.element if located else None
     if container is None:
-        _not_an_article(url, "no text blocks")
-        return None
+        return _not_an_article(url, NotArticle.NO_TEXT)
     title, title_el = meta.headline(tree, metas, ld, container)
     if rules.title and (picked := tree.cssselect(rules.title)):
         title, title_el = meta.text_of(picked[0]), picked[0]
@@ -107,14 +120,11 @@ def _extract(
         article, method = choice.body, choice.method
     text = article.text
     if _soft_404(title, text):
-        _not_an_article(url, "soft 404")
-        return None
+        return _not_an_article(url, NotArticle.SOFT_404)
     if _login_wall(text):
-        _not_an_article(url, "login wall")
-        return None
+        return _not_an_article(url, NotArticle.LOGIN_WALL)
     if content.cjk_length(text) < MIN_BODY_CHARS:
-        _not_an_article(url, f"body under {MIN_BODY_CHARS} Chinese characters")
-        return None
+        return _not_an_article(url, NotArticle.TOO_SHORT)
 
     frags = zone.fragments(tree, title_el, container)
     zone_lines = zone.lines(frags)
@@ -167,8 +177,9 @@ def _extract(
     )
 
 
-def _not_an_article(url: str, reason: str) -> None:
-    log.debug("not an article: %s: %s", url, reason)
+def _not_an_article(url: str, reason: NotArticle) -> NotArticle:
+    log.debug("not an article: %s: %s", url, reason.value)
+    return reason
 
 
 def _soft_404(title: str, text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +20,17 @@ class TimeProvenance(StrEnum):
     RELATIVE = "relative"  # 3分钟前, 昨天 10:32, resolved against the capture time
     URL = "url"  # a date in the URL path: /2023/01/17/, 20230117
     SCRIPT = "script"  # a publish time kept in the page's script data: var publishTime = "…"
+
+
+class NotArticle(StrEnum):
+    """Why a page is not an article (extract.read's other answer)."""
+
+    EMPTY = "empty"  # no body at all
+    NO_TEXT = "no-text"  # no block of text anywhere
+    SOFT_404 = "soft-404"  # says 该内容已被删除 / 页面不存在 / 内容已下线 where the article would be
+    LOGIN_WALL = "login-wall"  # says 登录后查看 / 付费阅读 and shows a teaser at most
+    TOO_SHORT = "too-short"  # under MIN_BODY_CHARS Chinese characters of text
+    UNREADABLE = "unreadable"  # the bytes could not be parsed
 
 
 class Precision(StrEnum):
@@ -69,13 +81,8 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        """Identity of the content: what makes a new snapshot when it changes.
-
-        Title and body only, whitespace-folded: a page whose 3分钟前 became 13分钟前, or whose
-        share counter moved, is the same snapshot.
-        """
-        folded = _SPACE.sub("", self.title) + "\x00" + _SPACE.sub("", self.text)
-        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+        """Identity of the content: what makes a new snapshot when it changes (`content_identity`)."""
+        return content_identity(self.title, self.text)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape printed by `kuaizhao extract --json`."""
@@ -103,3 +110,21 @@ class Article:
 
 
 _SPACE = re.compile(r"\s+")
+# Short lines that change without the article changing: counters, the desk editor, a bare date.
+_VOLATILE = re.compile(
+    r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|編輯|責任編輯)\s*[:：]"
+    r"|(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|点赞|點讚|转发|轉發|收藏|在看)(?:量|数|數|次数)?\s*[:：(（]?\s*[\d.,]+\s*[万萬kKw]?"
+    r"|^[\d\s:：/.年月日-]{8,}$"
+)
+# Quotes and punctuation of either width and script: an edit that only swaps “” for "" is none.
+_NOT_CONTENT = re.compile(r"[\s\W_]+")
+
+
+def content_identity(title: str, text: str) -> str:
+    """The hash two versions share when a reader would call them the same text: compared without
+    whitespace, punctuation or quotes, full and half width folded (NFKC), and without the lines
+    that move on their own (read counts, the editor line, a bare date) — diffengine's fingerprint,
+    plus what Chinese portals add. A changed counter is no edit; a changed word is."""
+    kept = [line for line in text.split("\n") if len(line) > 40 or not _VOLATILE.search(line.strip())]
+    folded = [_NOT_CONTENT.sub("", unicodedata.normalize("NFKC", part)) for part in (title, *kept)]
+    return hashlib.sha256("\x00".join(folded).encode("utf-8")).hexdigest()

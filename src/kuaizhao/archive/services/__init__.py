@@ -13,7 +13,8 @@ index change log (`changes.py`) in the same transaction.
     changes.py     the search index's change log
 """
 
-from .captures import CapturedPage, record_unreachable, store_captures
+from .captured import CapturedPage
+from .captures import record_unreachable, store_captures
 from .categories import save_category
 from .changes import log_index_changes
 from .sources import category_map, end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources

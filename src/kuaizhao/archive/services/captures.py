@@ -14,34 +14,14 @@ from typing import Any, cast
 from django.db import connection, transaction
 from django.db.models import Field
 
-from ...extract.article import Article
-from ..models import Capture, CaptureOutcome, Category, Page, PageStatus, Snapshot, Source
+from ..models import Capture, CaptureOutcome, Category, ChangeKind, Page, PageStatus, Snapshot, Source
 from ..urlkeys import urlkey
-from ..warc import WarcPointer
+from . import versions
+from .captured import CapturedPage
 from .changes import log_index_changes
 from .sources import category_map
 from .stories import assign_stories
-
-
-@dataclass(frozen=True)
-class CapturedPage:
-    """One fetched article URL, archived (or deliberately not) and extracted, ready to store."""
-
-    page_url: str  # canonical URL: the Page it belongs to
-    url: str  # as fetched
-    fetched_at: datetime
-    http_status: int
-    headers: list[tuple[str, str]]
-    content_type: str
-    payload_sha256: str
-    payload_length: int
-    pointer: WarcPointer | None  # None when the body was not kept
-    article: Article | None
-    skipped: CaptureOutcome | None = None  # NOARCHIVE / NOT_HTML: not kept, not extracted
-    reason: str = ""
-    source: str | None = None  # source name from sources.toml
-    category: str | None = None  # the listing's category, which wins over the extracted one
-
+from .takedowns import apply_noarchive
 
 
 def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
@@ -52,17 +32,15 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         sources = {s.name: s for s in Source.objects.filter(name__in={i.source for i in items if i.source})}
         categories = category_map()
         pages = _pages_for(items, sources)
-        latest_hash = dict(
-            Snapshot.objects.filter(pk__in=[p.latest_snapshot_id for p in pages.values() if p.latest_snapshot_id])
-            .values_list("pk", "content_hash")
-        )
+        latest = versions.latest_versions(pages.values())
+        seen: list[versions.Seen] = []
         outcomes: list[CaptureOutcome] = []
         captures: list[Capture] = []
         pending: list[tuple[CapturedPage, Page, Capture]] = []  # new content waiting for a snapshot
         new_hashes: dict[int, str] = {}  # page id → content hash decided in this batch
         for item in items:
             page = pages[item.page_url]
-            outcome = _outcome(item, page, latest_hash, new_hashes)
+            outcome = versions.outcome(item, latest.get(page.pk), new_hashes.get(page.pk))
             outcomes.append(outcome)
             capture = Capture(
                 page=page, url=item.url[:2000], fetched_at=item.fetched_at, http_status=item.http_status,
@@ -74,7 +52,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
                 outcome=outcome, reason=item.reason[:300],
             )
             captures.append(capture)
-            _advance_page(page, item, outcome, sources)
+            seen += versions.advance(page, item, outcome, latest.get(page.pk), sources)
             if outcome == CaptureOutcome.NEW_SNAPSHOT:
                 assert item.article is not None
                 new_hashes[page.pk] = item.article.content_hash
@@ -85,18 +63,24 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         Snapshot.objects.bulk_create(snapshots)
         store_buckets()
         changed = []
+        edits = {s.page.pk: s for s in seen if s.kind == ChangeKind.EDITED}
         for (_, page, _), snapshot in zip(pending, snapshots, strict=True):
             if page.latest_snapshot_id:
                 changed.append(page.latest_snapshot_id)  # superseded: no longer the current version
+            if page.pk in edits:
+                edits[page.pk].after = snapshot.pk
             page.latest_snapshot = snapshot
             changed.append(snapshot.pk)
         _update_pages({p.pk: p for p in pages.values()}.values())
+        versions.record(seen)
+        changed += apply_noarchive(seen)
         log_index_changes(changed)
     return outcomes
 
 
 
-_PAGE_STATE = ("status", "last_fetched", "last_seen", "latest_snapshot", "source")
+_PAGE_STATE = ("status", "last_fetched", "last_seen", "latest_snapshot", "source", "next_check", "removed_at",
+               "removal_reason", "suspect_since")
 
 
 def _update_pages(pages: Iterable[Page]) -> None:
@@ -114,13 +98,17 @@ def _update_pages(pages: Iterable[Page]) -> None:
 
 
 def record_unreachable(page_url: str, when: datetime, source: str | None) -> None:
-    """A fetch that got no HTTP answer (timeout, refused, DNS): the page is unreachable for now."""
+    """A fetch that got no HTTP answer (timeout, refused, DNS): the page is unreachable for now,
+    and is tried again on its schedule."""
     with transaction.atomic():
         sources = {s.name: s for s in Source.objects.filter(name=source)}
         page = _pages_for([_Stub(page_url, when, source)], sources)[page_url]
-        page.status = PageStatus.UNREACHABLE
+        if page.status != PageStatus.REMOVED:
+            page.status = PageStatus.UNREACHABLE
         page.last_fetched = when
-        page.save(update_fields=["status", "last_fetched"])
+        page.next_check = versions.schedule_of(page.source or sources.get(source or "")).next_check(
+            page.first_seen, when)
+        page.save(update_fields=["status", "last_fetched", "next_check"])
 
 
 @dataclass(frozen=True)
@@ -145,39 +133,6 @@ def _pages_for(items: Sequence[CapturedPage | _Stub], sources: dict[str, Source]
         Page.objects.bulk_create(missing, ignore_conflicts=True)
         pages.update({p.url: p for p in Page.objects.filter(url__in=[m.url for m in missing])})
     return pages
-
-
-def _outcome(item: CapturedPage, page: Page, latest_hash: dict[int, str], new_hashes: dict[int, str]) -> CaptureOutcome:
-    if item.skipped is not None:
-        return item.skipped
-    if item.http_status >= 400:
-        return CaptureOutcome.HTTP_ERROR
-    if item.article is None:
-        return CaptureOutcome.NOT_ARTICLE
-    current = new_hashes.get(page.pk) or latest_hash.get(page.latest_snapshot_id or -1)
-    return CaptureOutcome.UNCHANGED if current == item.article.content_hash else CaptureOutcome.NEW_SNAPSHOT
-
-
-def _advance_page(page: Page, item: CapturedPage, outcome: CaptureOutcome, sources: dict[str, Source]) -> None:
-    """Move a page's status and clocks forward for one capture."""
-    page.last_fetched = max(page.last_fetched, item.fetched_at)
-    if page.source_id is None and item.source in sources:
-        page.source = sources[item.source]
-    had_snapshot = page.latest_snapshot_id is not None or page.status == PageStatus.EDITED
-    if outcome == CaptureOutcome.NOARCHIVE:
-        page.status = PageStatus.EXCLUDED
-    elif outcome == CaptureOutcome.NEW_SNAPSHOT:
-        page.status = PageStatus.EDITED if had_snapshot else PageStatus.LIVE
-        page.last_seen = item.fetched_at
-    elif outcome == CaptureOutcome.UNCHANGED:
-        if page.status not in (PageStatus.LIVE, PageStatus.EDITED):
-            edited = Snapshot.objects.filter(page=page).count() > 1
-            page.status = PageStatus.EDITED if edited else PageStatus.LIVE
-        page.last_seen = item.fetched_at
-    elif outcome == CaptureOutcome.HTTP_ERROR:
-        page.status = PageStatus.REMOVED if item.http_status in (404, 410, 451) else PageStatus.UNREACHABLE
-    elif outcome == CaptureOutcome.NOT_ARTICLE and had_snapshot:
-        page.status = PageStatus.REMOVED  # an article page that now says 该内容已被删除
 
 
 def _snapshot(item: CapturedPage, page: Page, capture: Capture, sources: dict[str, Source],

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 
 from ...sources import Source as SourceConfig
 from ..crawl_report import CrawlReport
-from ..models import Category, Page, PageStatus, Source
+from ..models import Category, Page, Source
 
 
 def sync_sources(configs: Iterable[SourceConfig]) -> dict[str, Source]:
@@ -59,19 +60,34 @@ def category_map() -> dict[str, Category]:
     return {c.name: c for c in Category.objects.all()}
 
 
-def known_pages() -> dict[str, datetime]:
-    """Canonical URL → last fetch time of every page, for deciding what a crawl may skip."""
-    return dict(Page.objects.values_list("url", "last_fetched").iterator(chunk_size=5000))
+def known_pages() -> dict[str, datetime | None]:
+    """Canonical URL → next scheduled recheck (None: its schedule has ended) of every page, for
+    deciding what a crawl may skip when discovery links to a page it already has."""
+    return dict(Page.objects.values_list("url", "next_check").iterator(chunk_size=5000))
 
 
-def pages_to_recheck(source_names: Iterable[str], first_seen_after: datetime) -> list[tuple[str, str, datetime]]:
-    """(url, source, last fetch) of the pages a crawl of these sources should look at again even
-    if no feed or listing links to them any more: that is how removals and edits are noticed.
-    Pages excluded by noarchive are left alone until rediscovered."""
-    return list(
-        Page.objects.filter(source__name__in=list(source_names), first_seen__gte=first_seen_after)
-        .exclude(status=PageStatus.EXCLUDED)
-        .values_list("url", "source__name", "last_fetched")
-        .iterator(chunk_size=5000)
-    )
+@dataclass(frozen=True)
+class Due:
+    """A page due for a recheck, with what a conditional request needs."""
+
+    url: str
+    source: str
+    etag: str | None
+    last_modified: str | None
+
+
+def pages_to_recheck(source_names: Iterable[str], now: datetime) -> list[Due]:
+    """The pages of these sources whose scheduled recheck has come, found on the `next_check`
+    index whether or not a feed still links to them: that is how edits and removals are noticed.
+    The last version's ETag and Last-Modified go along, so an unchanged page answers 304."""
+    rows = (Page.objects.filter(source__name__in=list(source_names), next_check__lte=now)
+            .order_by("next_check")
+            .values_list("url", "source__name", "latest_snapshot__capture__headers")
+            .iterator(chunk_size=5000))
+    return [Due(url, source, _header(headers, "etag"), _header(headers, "last-modified"))
+            for url, source, headers in rows]
+
+
+def _header(headers: list[list[str]] | None, name: str) -> str | None:
+    return next((value for key, value in headers or [] if key.lower() == name), None)
 

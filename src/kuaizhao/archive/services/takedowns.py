@@ -8,12 +8,13 @@ action, `kuaizhao takedown`) then applies the log so that search totals and face
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from ..models import Snapshot, TakedownState
+from ..models import ChangeKind, Snapshot, TakedownState
 from .changes import log_index_changes
+from .versions import Seen
 
 
 def take_down(snapshot_ids: Iterable[int]) -> list[int]:
@@ -33,3 +34,20 @@ def _set(snapshot_ids: Iterable[int], state: TakedownState) -> list[int]:
         Snapshot.objects.filter(pk__in=ids).update(takedown=state)
         log_index_changes(ids)
     return ids
+
+
+# A publisher's noarchive, said after we captured the page: its snapshots leave public view,
+# recorded (a PageChange) and reversible — withdrawn through the gate, not deleted, and back if a
+# later fetch no longer says noarchive. An operator's takedown is another state, never undone here.
+def apply_noarchive(seen: Sequence[Seen]) -> list[int]:
+    """Withdraw or bring back the snapshots of pages whose noarchive changed; returns their ids."""
+    withdraw = [s.page.pk for s in seen if s.kind == ChangeKind.WITHDRAWN]
+    back = [s.page.pk for s in seen if s.kind == ChangeKind.RESTORED]
+    changed: list[int] = []
+    for pages, old, new in ((withdraw, TakedownState.NONE, TakedownState.WITHDRAWN),
+                            (back, TakedownState.WITHDRAWN, TakedownState.NONE)):
+        if pages:
+            ids = list(Snapshot.objects.filter(page__in=pages, takedown=old).values_list("pk", flat=True))
+            Snapshot.objects.filter(pk__in=ids).update(takedown=new)
+            changed += ids
+    return changed

@@ -1,9 +1,11 @@
 """The archive spider: discover articles from every configured source, fetch what is due.
 
 Discovery (feeds, sitemaps, listing pages) runs every crawl; an article is fetched when it is new
-or its source's recrawl interval has passed since its last fetch. That "last fetch" comes from
-the database, which is what makes a killed crawl resume: the next run skips what was stored and
-fetches the rest.
+or its scheduled recheck has come (archive/services/versions.py sets it from the source's
+schedule). Pages due for a recheck are also requested whether or not anything links to them, with
+the last version's ETag / Last-Modified, so an unchanged page answers 304 and costs no extraction.
+The schedule lives in the database, which is what makes a killed crawl resume: the next run skips
+what was stored and fetches the rest.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +26,7 @@ from twisted.python.failure import Failure
 
 from ...archive.canonical import canonical_url
 from ...archive.ingest import Fetched
+from ...archive.services.sources import Due
 from ...sources import Source
 from .. import tally
 from ..discover import feed_links, listing_links, sitemap_links
@@ -36,9 +39,9 @@ log = logging.getLogger(__name__)
 class ArchiveSpider(scrapy.Spider):
     name = "kuaizhao"
 
-    def __init__(self, sources: list[Source], known: dict[str, datetime], default_recrawl: timedelta,
+    def __init__(self, sources: list[Source], known: dict[str, datetime | None],
                  recrawl_all: bool = False, listing_max_pages: int = 50,
-                 recheck: list[tuple[str, str, datetime]] | None = None,
+                 recheck: list[Due] | None = None,
                  deep_listings: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Sources whose last crawl did not finish: their listings are followed to full depth, since
@@ -47,7 +50,6 @@ class ArchiveSpider(scrapy.Spider):
         self.sources = {s.name: s for s in sources}
         self.known = known
         self.recheck = recheck or []
-        self.default_recrawl = default_recrawl
         self.recrawl_all = recrawl_all
         self.listing_max_pages = listing_max_pages
         self.started = datetime.now(UTC)
@@ -74,9 +76,9 @@ class ArchiveSpider(scrapy.Spider):
                                       kz_listing=n, kz_page=1)
         # Known pages are looked at again when due even if nothing links to them any more:
         # a removed article vanishes from feeds and listings first.
-        for url, source_name, _ in self.recheck:
-            if source_name in self.sources:
-                request = self._article(url, self.sources[source_name], None, recheck=True)
+        for due in self.recheck:
+            if due.source in self.sources:
+                request = self._article(due.url, self.sources[due.source], None, recheck=due)
                 if request is not None:
                     yield request
 
@@ -138,7 +140,8 @@ class ArchiveSpider(scrapy.Spider):
 
     # --- articles -------------------------------------------------------------------------------
 
-    def _article(self, url: str, source: Source, category: str | None, recheck: bool = False) -> scrapy.Request | None:
+    def _article(self, url: str, source: Source, category: str | None,
+                 recheck: Due | None = None) -> scrapy.Request | None:
         try:
             canonical = canonical_url(url)
         except ValueError as exc:
@@ -148,14 +151,20 @@ class ArchiveSpider(scrapy.Spider):
         if canonical in self._queued:
             return None
         self._queued.add(canonical)
-        last = self.known.get(canonical)
-        interval = source.recrawl or self.default_recrawl
-        if last is not None and not self.recrawl_all and self.started - last < interval:
-            self._count("skipped/fresh", source.name, "fresh")
-            return None
+        if recheck is None and canonical in self.known and not self.recrawl_all:
+            due = self.known[canonical]
+            if due is None or due > self.started:  # its schedule has ended, or its recheck has not come
+                self._count("skipped/fresh", source.name, "fresh")
+                return None
         self._count("requested/recheck" if recheck else "requested/discovered")
+        conditional = {}
+        if recheck is not None and not self.recrawl_all:
+            if recheck.etag:
+                conditional["If-None-Match"] = recheck.etag
+            if recheck.last_modified:
+                conditional["If-Modified-Since"] = recheck.last_modified
         return scrapy.Request(
-            canonical, callback=self.parse_article, errback=self.article_failed,
+            canonical, callback=self.parse_article, errback=self.article_failed, headers=conditional,
             meta={"kz_kind": "article", "kz_source": source.name, "kz_page_url": canonical,
                   "kz_category": category, "download_slot": urlsplit(canonical).netloc,
                   "handle_httpstatus_all": True},

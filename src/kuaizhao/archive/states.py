@@ -1,0 +1,58 @@
+"""The named states of pages, captures and snapshots."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class PageStatus(models.TextChoices):
+    """What we last saw at a page's URL."""
+
+    LIVE = "live", "在线"  # fetched and extracted; content as first captured
+    EDITED = "edited", "已修改"  # fetched; the content differs from an earlier snapshot
+    REMOVED = "removed", "已删除"  # the site answers 404/410 or a "deleted" page where an article was
+    UNREACHABLE = "unreachable", "无法访问"  # timeouts, DNS or connection errors, 5xx on the last attempt
+    EXCLUDED = "excluded", "不存档"  # the publisher said noarchive: nothing is kept or shown
+
+
+class CaptureOutcome(models.TextChoices):
+    """What became of one fetch."""
+
+    NOT_MODIFIED = "not-modified", "未修改（304）"  # a conditional recheck answered 304: nothing to extract
+    SUSPECT = "suspect", "待复查"  # a 200 page whose extraction lost most of the text: fetched again before believed
+    NEW_SNAPSHOT = "new", "新快照"  # kept in WARC; its content made a new snapshot
+    UNCHANGED = "unchanged", "未变化"  # kept in WARC; same content as the page's latest snapshot
+    NOT_ARTICLE = "not-article", "非文章"  # kept in WARC; extraction found no article
+    HTTP_ERROR = "http-error", "HTTP 错误"  # kept in WARC; a 4xx/5xx answer
+    NOARCHIVE = "noarchive", "禁止存档"  # not kept: meta robots or X-Robots-Tag said noarchive
+    NOT_HTML = "not-html", "非 HTML"  # not kept: the body is not an HTML document
+
+
+class TakedownState(models.TextChoices):
+    """Whether a snapshot may be shown; the takedown process moves snapshots between these."""
+
+    NONE = "none", "公开"  # shown
+    TAKEN_DOWN = "taken-down", "已下架"  # hidden from every public read, kept for the record
+    WITHDRAWN = "withdrawn", "发布者不许存档"  # the page later said noarchive; shown again if it stops saying so
+
+
+class RemovalReason(models.TextChoices):
+    """How a page showed that its article is gone."""
+
+    HTTP_404 = "http-404", "原网址返回 404"
+    HTTP_410 = "http-410", "原网址返回 410（已永久删除）"
+    HTTP_451 = "http-451", "原网址返回 451（因法律原因不可用）"
+    REDIRECTED = "redirected", "原网址跳转到首页或栏目页"
+    SOFT_404 = "soft-404", "页面显示内容已删除或不存在"
+    LOGIN_WALL = "login-wall", "原文需要登录才能查看"
+    EMPTY = "empty", "页面已无正文"
+
+
+class ChangeKind(models.TextChoices):
+    """What happened to a page between two fetches, as the version history records it."""
+
+    EDITED = "edited", "修改"  # a new version: the content changed
+    REMOVED = "removed", "删除"  # the article is gone (RemovalReason says how it showed)
+    RESTORED = "restored", "恢复"  # a removed article answers again
+    WITHDRAWN = "withdrawn", "撤回存档"  # the publisher now says noarchive: earlier snapshots leave public view
+    EXTRACTION = "extraction", "提取异常"  # a 200 page twice read as far less (or no) text: not an edit

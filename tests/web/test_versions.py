@@ -1,0 +1,130 @@
+"""Versions: what each fetch of a known page means — an edit, noise, a failed reading, a deletion
+and its return, a publisher's later noarchive, a 304 — and the recheck schedule it sets."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from kuaizhao.archive.models import CaptureOutcome, ChangeKind, Page, PageChange, PageStatus, RemovalReason, Snapshot
+from kuaizhao.archive.services import store_captures
+from kuaizhao.schedule import DEFAULT, Schedule
+
+from .conftest import T0, TEXT
+
+URL = "http://hx.example.cn/gn/2026-01/17/content_versions.htm"
+BODY = TEXT + "\n市里还将新建三个技能培训基地，每年培训新型产业工人五万人次。"
+
+
+def fetch(archive, minutes, **kwargs):
+    """Store one fetch of URL, `minutes` after T0; returns its outcome."""
+    item = archive.capture(kwargs.pop("title", "产业工人队伍建设改革"), url=URL, text=kwargs.pop("text", BODY),
+                           when=T0 + timedelta(minutes=minutes), status=kwargs.pop("status", 200))
+    if "article" in kwargs and kwargs["article"] is None:
+        kwargs["reason"] = "no article"
+    return store_captures([replace(item, **kwargs)])[0]
+
+
+def page():
+    return Page.objects.get(url=URL)
+
+
+def kinds():
+    return list(PageChange.objects.filter(page__url=URL).order_by("seen_at", "pk").values_list("kind", flat=True))
+
+
+def test_an_edit_is_recorded_with_both_versions(db, archive):
+    fetch(archive, 0)
+    assert fetch(archive, 30, text=BODY.replace("五万人次", "八万人次")) == CaptureOutcome.NEW_SNAPSHOT
+    change = PageChange.objects.get(page__url=URL)
+    first, second = Snapshot.objects.filter(page__url=URL).order_by("captured_at")
+    assert (change.kind, change.before_id, change.after_id) == (ChangeKind.EDITED, first.pk, second.pk)
+    assert page().status == PageStatus.EDITED
+
+
+@pytest.mark.parametrize("noise", [
+    BODY.replace("，", ", ").replace("。", ". "),  # half-width punctuation and spacing
+    BODY + "\n阅读 1,286",  # a read counter
+    BODY + "\n（责任编辑：王五）",  # the desk editor line
+    BODY.replace("技能", " 技能 "),
+])
+def test_noise_is_no_edit(db, archive, noise):
+    fetch(archive, 0, text=BODY + "\n阅读 35")
+    assert fetch(archive, 30, text=noise) == CaptureOutcome.UNCHANGED
+    assert Snapshot.objects.filter(page__url=URL).count() == 1 and kinds() == []
+
+
+@pytest.mark.parametrize("failed", [{"article": None}, {"text": "产业工人队伍建设取得良好成效。"}])
+def test_a_failed_reading_is_fetched_again_and_never_an_edit(db, archive, failed):
+    fetch(archive, 0)
+    fetch(archive, 30, **failed)
+    p = page()
+    assert p.status == PageStatus.LIVE and p.suspect_since is not None
+    assert p.next_check == T0 + timedelta(minutes=40), "a suspect reading is fetched again ten minutes later"
+    fetch(archive, 40, **failed)
+    assert kinds() == [ChangeKind.EXTRACTION] and page().status == PageStatus.LIVE
+    assert Snapshot.objects.filter(page__url=URL).count() == 1
+    fetch(archive, 50)  # read right again: nothing was ever edited
+    assert page().suspect_since is None and kinds() == [ChangeKind.EXTRACTION]
+
+
+@pytest.mark.parametrize(("how", "reason"), [
+    ({"status": 404}, RemovalReason.HTTP_404),
+    ({"status": 410}, RemovalReason.HTTP_410),
+    ({"status": 451}, RemovalReason.HTTP_451),
+    ({"article": None, "gone": "soft-404"}, RemovalReason.SOFT_404),
+    ({"article": None, "gone": "redirected", "url": "http://hx.example.cn/"}, RemovalReason.REDIRECTED),
+    ({"article": None, "gone": "login-wall"}, RemovalReason.LOGIN_WALL),
+    ({"article": None, "gone": "empty"}, RemovalReason.EMPTY),
+])
+def test_each_form_of_deletion_and_the_return(db, archive, how, reason):
+    fetch(archive, 0)
+    fetch(archive, 60, **how)
+    p = page()
+    assert (p.status, p.removal_reason, p.removed_at) == (PageStatus.REMOVED, reason, T0 + timedelta(minutes=60))
+    fetch(archive, 120, **how)  # still gone: seen once
+    assert kinds() == [ChangeKind.REMOVED] and page().removed_at == T0 + timedelta(minutes=60)
+    fetch(archive, 180)
+    p = page()
+    assert kinds() == [ChangeKind.REMOVED, ChangeKind.RESTORED]
+    assert (p.status, p.removal_reason, p.removed_at) == (PageStatus.LIVE, "", None)
+
+
+def test_a_later_noarchive_withdraws_the_snapshots_until_lifted(db, archive, client):
+    fetch(archive, 0)
+    snap = Snapshot.objects.get(page__url=URL)
+    assert client.get(f"/snapshot/{snap.pk}/").status_code == 200
+    fetch(archive, 60, article=None, skipped=CaptureOutcome.NOARCHIVE, reason="noarchive", pointer=None)
+    assert kinds() == [ChangeKind.WITHDRAWN] and page().status == PageStatus.EXCLUDED
+    assert not Snapshot.objects.public().filter(page__url=URL).exists()
+    assert client.get(f"/snapshot/{snap.pk}/").status_code == 404
+    assert page().next_check is None, "left alone until rediscovered"
+    fetch(archive, 120)
+    assert kinds() == [ChangeKind.WITHDRAWN, ChangeKind.RESTORED]
+    assert client.get(f"/snapshot/{snap.pk}/").status_code == 200
+
+
+def test_a_304_costs_no_extraction_and_counts_as_seen(db, archive):
+    fetch(archive, 0)
+    assert fetch(archive, 30, status=304, article=None) == CaptureOutcome.NOT_MODIFIED
+    p = page()
+    assert p.last_seen == T0 + timedelta(minutes=30) and p.status == PageStatus.LIVE and kinds() == []
+
+
+def test_the_next_check_follows_the_schedule_by_age(db, archive):
+    fetch(archive, 0)
+    assert page().next_check == T0 + timedelta(minutes=15), "under 3 hours old: every 15 minutes"
+    fetch(archive, 60 * 30)
+    assert page().next_check == T0 + timedelta(minutes=60 * 30 + 120), "a day old: every 2 hours"
+
+
+def test_schedule_steps_and_end():
+    assert DEFAULT.interval(timedelta(hours=1)) == timedelta(minutes=15)
+    assert DEFAULT.interval(timedelta(days=2)) == timedelta(hours=2)
+    assert DEFAULT.interval(timedelta(days=400)) is None
+    custom = Schedule.parse("1h<1d, 1d<7d")
+    assert custom.next_check(T0, T0 + timedelta(days=8)) is None
+    with pytest.raises(ValueError, match="growing ages"):
+        Schedule.parse("1h<2d, 2h<1d")
