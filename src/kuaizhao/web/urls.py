@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import feeds, search_views, sitemaps, snapshot, views, wayback
+from . import cdx, feeds, replay, search_views, sitemaps, snapshot, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -22,7 +22,9 @@ urlpatterns = [
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
-    path("cdx", wayback.cdx, name="cdx"),
+    path("cdx", cdx.cdx, name="cdx"),
+    path("cdx/search/cdx", cdx.cdx, name="cdx-search"),  # where Wayback clients look for it
+    path("web/<path:rest>", replay.memento, name="memento"),
     path("timemap/link/<path:url>", wayback.timemap, name="timemap"),
     path("timegate/<path:url>", wayback.timegate, name="timegate"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
