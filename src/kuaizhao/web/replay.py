@@ -61,8 +61,9 @@ def _replay(request: HttpRequest, capture: Capture) -> HttpResponse:
             WarcPointer(capture.warc_file, capture.warc_offset or 0, capture.warc_length or 0))
     except (OSError, StopIteration, ValueError) as exc:
         raise Http404(f"原始抓取记录无法读取：{exc}") from None
+    captured_type = next((v for k, v in stored.headers if k.lower() == "content-type"), "")  # with its charset
     response = HttpResponse(stored.body, status=capture.http_status,
-                            content_type=capture.content_type or "application/octet-stream")
+                            content_type=captured_type or capture.content_type or "application/octet-stream")
     for name, value in stored.headers:
         try:
             response[f"X-Archive-Orig-{name}"] = value
