@@ -85,9 +85,11 @@ def line(row: Row) -> Line:
 
 def captures(url: str, match: str) -> QuerySet[Capture]:
     """Replayable captures of pages matching `url` by SURT key, through the gate (unordered)."""
-    listed = Exists(Snapshot.objects.public().filter(capture=OuterRef("pk"))) | Q(
-        outcome=CaptureOutcome.HTTP_ERROR, warc_file__gt="")
-    qs = Capture.objects.public().filter(listed, Exists(Page.objects.public().filter(pk=OuterRef("page"))))
+    # A version's page is public with it; only an error answer asks the page's gate.
+    version = Exists(Snapshot.objects.public().filter(capture=OuterRef("pk")))
+    error = Q(outcome=CaptureOutcome.HTTP_ERROR, warc_file__gt="") & Exists(
+        Page.objects.public().filter(pk=OuterRef("page")))
+    qs = Capture.objects.public().filter(version | error)
     if match == "exact":
         return qs.filter(page__urlkey=urlkey(url))
     if match == "prefix":

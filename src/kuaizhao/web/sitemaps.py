@@ -61,6 +61,7 @@ Disallow: /api/
 Disallow: /cdx
 Disallow: /timemap/
 Disallow: /timegate/
+Disallow: /web/
 Disallow: /admin/
 Disallow: /snapshot/*/raw/
 
