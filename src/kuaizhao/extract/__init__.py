@@ -202,7 +202,8 @@ def _fill_from_metadata(found: attribution.Attribution, metas: dict[str, str], l
     outlet, the publisher, and on a blog the blog's name (a news site's own article credits no one)."""
     if not found.authors:
         people = meta.jsonld_names(ld.get("author")) or [meta.first(metas, meta.AUTHOR_META) or ""]
-        found.authors = [n for p in people for n in names.names(p)]
+        # a meta author that is the desk editor the page shows is the editor, not the writer
+        found.authors = [n for p in people for n in names.names(p) if n != found.editor]
     if not found.source:
         offered = [meta.first(metas, outlets.SOURCE_META), *meta.jsonld_names(ld.get("publisher"))]
         if blog:

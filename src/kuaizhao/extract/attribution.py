@@ -28,7 +28,8 @@ from .zone import Fragment
 _LABELS = (
     r"来源于|来源|来自|出处|稿源|本文转自|转载自|转载来源|转自|稿件来源|原标题|原题|作者|记者|撰文|撰稿|通讯员|"
     r"实习生|责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片|发布时间|发表时间|更新时间|时间|日期|发布日期|"
-    r"字号|阅读|浏览|点击|分享|评论|打印|关闭|举报|发文机关|发布机构|译者|翻译|译"
+    r"字号|阅读次数|浏览次数|点击次数|点击数|点击量|访问量|访问次数|阅读量|浏览量|阅读|浏览|点击|分享|评论|打印|关闭|举报|"
+    r"发文机关|发布机构|译者|翻译|译"
 )
 _SEP = r"\s*[:：]\s*"
 # A value ends at two spaces, a bar, the next label, a bracket, or the end of the line.
@@ -56,8 +57,13 @@ _ROLE = re.compile(
 )
 _NAME_THEN_WEN = re.compile(r"(?P<v>[\u4e00-\u9fff·]{2,4})\s*[/／]\s*文(?![\u4e00-\u9fff]{2})")
 # Cheap test before the full parse: could this line be a credit at all?
-_MAYBE_CREDIT = re.compile(r"来源|来自|出处|稿源|转自|转载|原标?题|作者|撰|记者|通讯员|实习生|编辑|责编|校对|审核|"
+_MAYBE_CREDIT = re.compile(r"^\s*[（(]?\s*文\s*[/／:：|｜]|来源|来自|出处|稿源|转自|转载|原标?题|作者|撰|记者|通讯员|"
+                           r"实习生|编辑|责编|校对|审核|"
                            r"发文机关|供稿|摄|[（(][^()（）]{2,30}[)）]\s*$|/\s*文|\[\s*\S")
+# A unit credited for the copy or its checking: 供稿：丰泽公安分局, （审核：宣传科）.
+_UNIT_CREDIT = re.compile(
+    r"^[（(]?\s*(?:供稿|稿件提供|供图|审核|审稿|监制|出品|制作)\s*[:：/／]\s*[^，。！？；\s]{2,20}\s*[)）]?$"
+)
 _STAFF_CODE = re.compile(r"_[A-Za-z]{0,4}\d+$")
 # The reprint chain, nearest hop first: 本文转自 (where this copy came from), then 转载自, then the
 # origin (稿件来源, 原载).
@@ -163,6 +169,8 @@ def is_attribution_line(line: str) -> bool:
     stripped = line.strip()
     if len(stripped) > 80 or not _MAYBE_CREDIT.search(stripped):
         return False
+    if _UNIT_CREDIT.match(stripped):
+        return True
     found = parse_line(stripped)
     if not (found.source or found.reposted_from or found.original_title or found.authors or found.editor):
         return bool(tail_names(stripped)) and stripped[:1] in "（("

@@ -21,6 +21,8 @@ _PEN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 # What stands after 作者： and is nobody: placeholders, time words, and outlets (新华社, 本站).
 _NOT_PEN = re.compile(r"^(?:佚名|匿名|网友|本站|本网|小编|管理员|系统管理员|未知|不详|综合|转载|原创|"
                       r"今天|昨天|前天|刚刚)$|(?:社|网|報|报|台|站|刊|局|部|院|委|会|中心|频道|日报|晚报)$")
+# A unit, not a person: 宣传科, 信息处, 办公室 begin with a surname character (宣, 信) as often as not.
+_ORG_ENDS = frozenset("科处處部办辦室局厅廳委站所院组組队隊股司社网網台报報刊")
 _CMS_ACCOUNT = re.compile(r"^(?i:admin|administrator|root|webmaster|editor|system|guest|user|anonymous)\d*\b")
 _PEN_SPLIT = re.compile(r"[\s、，,;；/／&＆]+|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
 
@@ -28,7 +30,7 @@ _PEN_SPLIT = re.compile(r"[\s、，,;；/／&＆]+|(?<=[\u4e00-\u9fff])[和与�
 def is_name(word: str) -> bool:
     """A Chinese personal name: surname (compound or single) and one or two more characters."""
     # A section label (国内, 时政, 文化, 江苏) is never a name, though 国, 时, 文 and 江 are surnames.
-    if word in NOT_NAMES or word in SECTION_WORDS:
+    if word in NOT_NAMES or word in SECTION_WORDS or (len(word) == 3 and word[-1] in _ORG_ENDS):
         return False
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,5}", word):
         return False
@@ -83,6 +85,9 @@ def names(value: str) -> list[str]:
         return [f"{m['zh']} ({m['en']})"]
     if LATIN_NAME.fullmatch(value) and not value.isdigit():
         return [value.strip()]
+    latin = [part.strip() for part in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", value) if part.strip()]
+    if len(latin) > 1 and all(LATIN_NAME.fullmatch(part) and " " in part for part in latin):
+        return latin  # "Thomas Hale, Joe Leahy": Latin bylines, several
     if m := re.match(r"([A-Za-z][A-Za-z0-9_.-]{1,30})(?=\s+[^A-Za-z]|$)", value):  # "zboygirl 阅读(1660)"
         return [m[1]]
     value = re.sub(r"^(?:本报|本台|本刊|本网)?(?:特约|特派|实习)?(?:记者|通讯员|实习生)\s*", "", value)

@@ -24,7 +24,9 @@ from .zone import Fragment
 _NOT_OUTLET = re.compile(
     r"^(?:本文|文章|信息|新闻|内容)?(?:来源|来自|出处|稿源)(?:于|自)?$|^(?:原创|转载|独家|首发|作者|分享|关注|举报|评论|"
     r"网络|互联网|网友|未知|不详|佚名|本站|本网|综合|整理|编辑)$|^(?:今天|昨天|前天|刚刚|今日|昨日)|\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|"
-    r"^\d{2,4}\s*[-/.年]\s*\d{1,2}|[=<>\"]|^(?:IP\s*属地|来自)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}$|优质|原创作者|创作者$|^已?认证|粉丝\s*\d|\d\s*[万千]?\s*粉丝|^[\d\W_]+$"
+    r"^\d{2,4}\s*[-/.年]\s*\d{1,2}|[=<>\"]|(?:记者|記者|编辑|編輯|通讯员|通訊員)$|\d\s*人|"
+    r"^(?i:line|facebook|twitter|weibo|wechat|qq|google\+?|telegram|whatsapp|x|linkedin|email|rss)$|"
+    r"^(?:微博|微信|朋友圈|QQ空间|QQ空間|复制链接|複製連結)$|^(?:IP\s*属地|来自)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}$|优质|原创作者|创作者$|^已?认证|粉丝\s*\d|\d\s*[万千]?\s*粉丝|^[\d\W_]+$"
 )
 
 
@@ -96,15 +98,21 @@ def blog_author_link(tree: lxml_html.HtmlElement) -> list[str]:
     return []
 
 
-_REL_AUTHOR = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+# HTML's own marks for the writer: <a rel="author">, and schema.org microdata (itemprop="author",
+# its name in itemprop="name" when it has one).
+_REL_AUTHOR = etree.XPath("//*[@itemprop='author' or (@rel and contains(concat(' ', normalize-space(@rel), ' '), "
+                          "' author '))]")
 
 
 def rel_author(tree: lxml_html.HtmlElement) -> list[str]:
     """The writer HTML marks as such (`<a rel="author">謝明俊</a>`), when the name looks like one."""
-    for link in _REL_AUTHOR(tree)[:3]:
-        text = re.sub(r"\s+", "", link.text_content())
-        if is_name(text):
-            return [text]
+    for mark in _REL_AUTHOR(tree)[:3]:
+        # its name: an itemprop="name" (a <meta content> or text), the element itself, or a link in it
+        offered = [n.get("content") or n.text_content() for n in mark.xpath(".//*[@itemprop='name']")]
+        offered += [mark.text_content()] + [a.text_content() for a in mark.iter("a")]
+        for text in (re.sub(r"\s+", "", t) for t in offered):
+            if is_name(text):
+                return [text]
     return []
 
 

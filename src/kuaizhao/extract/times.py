@@ -22,6 +22,7 @@ _AMPM = r"(?:(?P<ampm>上午|下午|晚上|中午|凌晨|早上|傍晚)\s*)?"
 _CLOCK = (
     _AMPM
     + r"(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d)(?:\.\d+)?\s*秒?|\s*分)?"
+    + r"(?:\s*(?P<pm>(?i:am|pm|a\.m\.|p\.m\.))(?![a-z]))?"  # 3:20 PM after a Chinese date
 )
 _TZ = r"(?:\s*(?P<tz>Z|[+-](?:0\d|1[0-4]):?[0-5]\d)(?![\d]))?"
 
@@ -59,6 +60,14 @@ _NAMED = re.compile(
     r"(?<![\w])(?:(?:" + _MONTH_NAME + r")\s*(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[,，]?\s*"
     r"|(?P<d2>3[01]|[12]\d|0?[1-9])\s+(?P<en2>" + _EN_MONTH + r")\s+)"
     r"(?P<y>(?:19|20)\d{2})(?!\d)" + _CLOCK_12
+)
+# The Republic of China calendar of Taiwanese pages: 中華民國112年5月12日, 112/05/12 (year + 1911).
+# A bare three-digit year is read only in 100–149 (2011–2060) and with one separator throughout.
+_ROC = re.compile(
+    r"(?:(?:中華民國|中华民国|民國|民国)\s*(?P<y>\d{2,3})|(?<![\d/.-])(?P<y3>1[0-4]\d))\s*"
+    r"(?:(?P<sep>[-/.])\s*(?P<m>1[0-2]|0?[1-9])\s*(?P=sep)\s*(?P<d>3[01]|[12]\d|0?[1-9])"
+    r"|年\s*(?P<m2>1[0-2]|0?[1-9])\s*月\s*(?P<d2>3[01]|[12]\d|0?[1-9])\s*日?)(?!\d)"
+    r"(?:\s*" + _CLOCK + r")?"
 )
 _YEAR_MONTH = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?![\d日-])")
 _RELATIVE = re.compile(
@@ -98,7 +107,7 @@ def find_times(text: str, now: datetime, tz: tzinfo = SHANGHAI) -> Iterator[Time
     """Every time stated in `text`, in order; overlapping weaker forms are skipped."""
     found: list[TimeMatch] = []
     taken: list[tuple[int, int]] = []
-    for finder in (_full, _named_month, _year_space, _compact, _relative, _no_year, _year_month):
+    for finder in (_full, _named_month, _roc, _year_space, _compact, _relative, _no_year, _year_month):
         for match in finder(text, now, tz):
             if any(match.start < e and s < match.end for s, e in taken):
                 continue
@@ -143,7 +152,8 @@ def _clock(m: re.Match[str], prefix: str = "") -> tuple[int, int, int, Precision
         return None
     seconds = m[prefix + "S"]
     precision = Precision.SECOND if seconds is not None else Precision.MINUTE
-    return _hour(m[prefix + "H"], m[prefix + "ampm"]), int(m[prefix + "M"]), int(seconds or 0), precision
+    ampm = m[prefix + "ampm"] or m.groupdict().get(prefix + "pm")
+    return _hour(m[prefix + "H"], ampm), int(m[prefix + "M"]), int(seconds or 0), precision
 
 
 def _zone(m: re.Match[str], tz: tzinfo) -> tzinfo:
@@ -175,6 +185,15 @@ def _named_month(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
         clock = _clock(m)
         hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
         made = _make(tz, int(m["y"]), month, int(m["d"] or m["d2"]), hh, mm, ss)
+        if made is not None:
+            yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
+
+
+def _roc(text: str, now: datetime, tz: tzinfo) -> Iterator[TimeMatch]:
+    for m in _ROC.finditer(text):
+        clock = _clock(m)
+        hh, mm, ss, precision = clock or (0, 0, 0, Precision.DAY)
+        made = _make(tz, int(m["y"] or m["y3"]) + 1911, int(m["m"] or m["m2"]), int(m["d"] or m["d2"]), hh, mm, ss)
         if made is not None:
             yield TimeMatch(made, precision, False, m.start(), m.end(), m.group().strip())
 
