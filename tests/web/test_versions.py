@@ -128,3 +128,23 @@ def test_schedule_steps_and_end():
     assert custom.next_check(T0, T0 + timedelta(days=8)) is None
     with pytest.raises(ValueError, match="growing ages"):
         Schedule.parse("1h<2d, 2h<1d")
+
+
+def test_the_snapshot_page_says_what_became_of_the_original(db, archive, client):
+    fetch(archive, 0)
+    first = Snapshot.objects.get(page__url=URL)
+    html = client.get(f"/snapshot/{first.pk}/").content.decode()
+    assert "原文仍在线（最后确认 2026-01-17 20:37）" in html and "这是此页面唯一的版本" in html
+    assert html.index("原文仍在线") < html.index('<div class="body">'), "said before the body"
+    fetch(archive, 30, text=BODY.replace("五万人次", "八万人次"))
+    latest = Snapshot.objects.filter(page__url=URL).latest("captured_at")
+    html = client.get(f"/snapshot/{first.pk}/").content.decode()
+    assert "原文已修改 1 次（最近 2026-01-17 21:07）" in html
+    assert f'你正在看的是较早的版本，<a href="/snapshot/{latest.pk}/">查看最新版本</a>' in html
+    assert "（正在查看）" in html and "（最新）" in html
+    assert "你正在看的是最新版本" in client.get(f"/snapshot/{latest.pk}/").content.decode()
+    fetch(archive, 60, status=410)
+    html = client.get(f"/snapshot/{latest.pk}/").content.decode()
+    assert "原文已于 2026-01-17 21:37 删除" in html and "原网址返回 410（已永久删除）" in html
+    for clock in ("页面所称发布时间", "本版快照时间", "原文最后在线"):
+        assert clock in html

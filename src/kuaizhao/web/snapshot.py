@@ -15,7 +15,7 @@ from ..archive.warc import StoredResponse, WarcPointer, WarcStore
 from ..extract.decode import decode
 from ..search import service as search_service
 from ..search.snippets import lead
-from . import feeds, listings, wayback
+from . import fate, feeds, listings, wayback
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
 # navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
@@ -35,12 +35,12 @@ COPIES_SHOWN = 20  # other pages of the story listed on a snapshot page
 @require_safe
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     snap = _public_snapshot(pk)
-    history = list(Snapshot.objects.public().filter(page=snap.page).order_by("captured_at")
-                   .only("pk", "title", "captured_at"))
+    history = fate.versions(snap)
     phrases, related = search_service.related(snap)
     copies = _copies(snap, COPIES_SHOWN + 1)
     response = render(request, "snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
+        "fate": fate.fate(snap.page, snap, history), "clocks": fate.clocks(snap),
         "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN,
         "more": more_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
