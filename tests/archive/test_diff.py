@@ -65,7 +65,7 @@ def test_a_small_edit_is_one_changed_sentence_diffed_by_character():
     spans = [(s.op, s.old or s.new) for s in d.blocks[0].spans]
     assert spans == [("equal", "今天"), ("delete", "上"), ("insert", "下"), ("equal", "午，北京举行"),
                      ("insert", "重要"), ("equal", "会议。")]
-    assert d.changed_chars == 4 and d.sentences_changed == 1
+    assert d.changed_chars == 4 and d.counts() == {"changed": 1, "deleted": 0, "inserted": 0}
 
 
 def test_unrelated_sentences_are_a_deletion_and_an_insertion():

@@ -128,7 +128,7 @@ def _where(d: textdiff.TextDiff, new_text: str) -> tuple[bool, bool]:
     lead = rest = False
     pa = pb = 0  # paragraph of the next old / new sentence
     for block in d.blocks:
-        if block.op != "equal" and _weighty(block):
+        if block.substantive:
             touched = _paragraphs(block.old, pa) | _paragraphs(block.new, pb)
             if not (block.op == "insert" and touched <= notes):
                 lead |= 0 in touched
@@ -136,13 +136,6 @@ def _where(d: textdiff.TextDiff, new_text: str) -> tuple[bool, bool]:
         pa += sum(s.count("\n") for s in block.old)
         pb += sum(s.count("\n") for s in block.new)
     return lead, rest
-
-
-def _weighty(block: textdiff.Block) -> bool:
-    """A block that changes more than spacing."""
-    if block.op == "change":
-        return any(textdiff.weight(s.old) + textdiff.weight(s.new) for s in block.spans if s.op != "equal")
-    return any(textdiff.weight(s) for s in block.old + block.new)
 
 
 def _paragraphs(sents: tuple[str, ...], start: int) -> set[int]:

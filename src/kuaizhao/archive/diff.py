@@ -37,6 +37,7 @@ _SENTENCE = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」』�
 # Quote styles that mean the same quotation (after NFKC, which maps ＂ and ＇).
 _QUOTES = str.maketrans(dict.fromkeys("“”„‟「」〝〞〟", '"') | dict.fromkeys("‘’‚‛『』", "'"))
 _SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"[0-9０-９]+(?:[.．,][0-9０-９]+)*|[A-Za-zＡ-Ｚａ-ｚ]+|.", re.DOTALL)
 # Pairing a changed stretch's sentences: at least this similar to count as one sentence edited.
 PAIR_THRESHOLD = 0.4
 # Above this many candidate pairs in one changed stretch, pair greedily within a window.
@@ -63,6 +64,15 @@ class Block:
     new: tuple[str, ...]
     spans: tuple[Span, ...] = ()
 
+    @property
+    def substantive(self) -> bool:
+        """Whether it changes more than spacing (a line break added after a sentence does not)."""
+        if self.op == "equal":
+            return False
+        if self.op == "change":
+            return any(weight(s.old) + weight(s.new) for s in self.spans if s.op != "equal")
+        return any(weight(s) for s in self.old + self.new)
+
 
 @dataclass(frozen=True)
 class TextDiff:
@@ -82,9 +92,12 @@ class TextDiff:
         total = self.old_chars + self.new_chars
         return min(1.0, self.changed_chars / total) if total else 0.0
 
-    @property
-    def sentences_changed(self) -> int:
-        return sum(max(len(b.old), len(b.new)) for b in self.blocks if b.op != "equal")
+    def counts(self) -> dict[str, int]:
+        """Sentences changed, deleted and inserted (changes of spacing alone not counted)."""
+        real = [b for b in self.blocks if b.substantive]
+        return {"changed": sum(b.op == "change" for b in real),
+                "deleted": sum(len(b.old) for b in real if b.op == "delete"),
+                "inserted": sum(len(b.new) for b in real if b.op == "insert")}
 
 
 def sentences(text: str) -> list[str]:
@@ -180,9 +193,11 @@ def char_spans(old: str, new: str, *, normalise: bool = False) -> tuple[Span, ..
 
 
 def _tokens(text: str, normalise: bool) -> list[tuple[str, int]]:
+    """(token, start) for a character diff: a number or a Latin word is one token (532 → 553 reads
+    as one figure replaced, not as 5⁺5 3 2⁻), any other character is one."""
     if not normalise:
-        return [(c, i) for i, c in enumerate(text)]
-    out = [(k, i) for i, c in enumerate(text) if (k := noise_key(c))]
+        return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    out = [(k, m.start()) for m in _TOKEN.finditer(text) if (k := noise_key(m.group()))]
     return out or [("", 0)] if text else []
 
 
