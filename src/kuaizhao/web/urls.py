@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import cdx, feeds, replay, search_views, sitemaps, snapshot, views, wayback
+from . import cdx, diffs, feeds, replay, search_views, sitemaps, snapshot, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("snapshot/<int:pk>/raw/", snapshot.raw_capture, name="raw"),
     path("snapshot/<int:pk>/raw/content", snapshot.raw_content, name="raw-content"),
     path("snapshot/<int:pk>/raw/source.txt", snapshot.raw_source, name="raw-source"),
+    path("page/<int:pk>/diff/", diffs.page_diff, name="page-diff"),
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
