@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
+from . import pairing
+
 SpanOp = Literal["equal", "delete", "insert"]
 BlockOp = Literal["equal", "delete", "insert", "change"]
 
@@ -38,11 +40,6 @@ _SENTENCE = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」』�
 _QUOTES = str.maketrans(dict.fromkeys("“”„‟「」〝〞〟", '"') | dict.fromkeys("‘’‚‛『』", "'"))
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[0-9０-９]+(?:[.．,][0-9０-９]+)*|[A-Za-zＡ-Ｚａ-ｚ]+|.", re.DOTALL)
-# Pairing a changed stretch's sentences: at least this similar to count as one sentence edited.
-PAIR_THRESHOLD = 0.4
-# Above this many candidate pairs in one changed stretch, pair greedily within a window.
-_DP_CELLS = 2500
-_WINDOW = 8
 
 
 @dataclass(frozen=True)
@@ -244,7 +241,7 @@ def _push(blocks: list[Block], block: Block) -> None:
 def _stretch(a: Sequence[str], b: Sequence[str], ka: Sequence[str], kb: Sequence[str],
              normalise: bool) -> Iterator[Block]:
     """A stretch the alignment found different: pairs of similar sentences become changes."""
-    pairs = _pairs([_grams(k) for k in ka], [_grams(k) for k in kb])
+    pairs = pairing.pairs(ka, kb)
     i = j = 0
     for pi, pj in [*pairs, (len(a), len(b))]:
         if i < pi:
@@ -256,56 +253,3 @@ def _stretch(a: Sequence[str], b: Sequence[str], ka: Sequence[str], kb: Sequence
             op: BlockOp = "change" if any(s.op != "equal" for s in spans) else "equal"
             yield Block(op, (a[pi],), (b[pj],), spans if op == "change" else ())
         i, j = pi + 1, pj + 1
-
-
-def _grams(s: str) -> frozenset[str]:
-    s = s.strip()
-    return frozenset(s[k : k + 2] for k in range(len(s) - 1)) if len(s) > 3 else frozenset(s)
-
-
-def _similarity(x: frozenset[str], y: frozenset[str]) -> float:
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
-
-
-def _pairs(ga: list[frozenset[str]], gb: list[frozenset[str]]) -> list[tuple[int, int]]:
-    """Order-keeping pairs (i, j) of similar sentences, most total similarity first."""
-    n, m = len(ga), len(gb)
-    if not n or not m:
-        return []
-    if n * m > _DP_CELLS:
-        return _greedy_pairs(ga, gb)
-    sim = [[_similarity(x, y) for y in gb] for x in ga]
-    # best[i][j]: the most similarity pairing a[i:] with b[j:] can reach.
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            take = sim[i][j] + best[i + 1][j + 1] if sim[i][j] >= PAIR_THRESHOLD else -1.0
-            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        if sim[i][j] >= PAIR_THRESHOLD and best[i][j] == sim[i][j] + best[i + 1][j + 1]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    return pairs
-
-
-def _greedy_pairs(ga: list[frozenset[str]], gb: list[frozenset[str]]) -> list[tuple[int, int]]:
-    """For a long rewritten stretch: each old sentence takes the most similar new one among the
-    next few not yet passed."""
-    pairs: list[tuple[int, int]] = []
-    j0 = 0
-    for i, x in enumerate(ga):
-        window = range(j0, min(len(gb), j0 + _WINDOW))
-        scored = [(_similarity(x, gb[j]), -j) for j in window]
-        if scored:
-            score, neg_j = max(scored)
-            if score >= PAIR_THRESHOLD:
-                pairs.append((i, -neg_j))
-                j0 = -neg_j + 1
-    return pairs
