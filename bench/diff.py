@@ -3,7 +3,7 @@
     .venv/bin/python bench/diff.py [--runs 50] [--chars 10000] [--share 0.05] [--seed 19]
 
 The old version is real Chinese news text (articles of ../shared/data/zh-news-corpus/sample-1k.jsonl
-joined, one paragraph a line, cut to the length at a sentence end). The new version edits about
+joined, one paragraph a line, cut to the length at a sentence end). The new version edits
 `share` of its sentences, a third each: a few characters replaced or inserted inside the sentence
 (a figure, a name, a word), a sentence deleted, a sentence from another article inserted. Times
 are the median and the 99th percentile of `runs` diffs, one core, for:
@@ -53,8 +53,9 @@ def versions(data: Path, chars: int, share: float, seed: int) -> tuple[str, str,
         break
     new_sents: list[str] = []
     counts = {"edited": 0, "deleted": 0, "inserted": 0}
-    for s in old_sents:
-        if rng.random() >= share:
+    chosen = set(rng.sample(range(len(old_sents)), round(share * len(old_sents))))
+    for k, s in enumerate(old_sents):
+        if k not in chosen:
             new_sents.append(s)
             continue
         kind = rng.choice(list(counts))

@@ -91,12 +91,19 @@ def test_bad_requests_are_refused_clearly(client, edited, archive):
     first, second, _ = edited
     page = first.page_id
     other = Snapshot.objects.get(page__url=archive.add("另一篇", text="另一篇文章的正文。"))
-    assert f"快照 {other.pk} 不是页面 {page} 的版本" in get(client, f"/page/{page}/diff/?from={other.pk}", 400)
+    assert f"快照 {other.pk} 不是页面 {page} 的版本" in get(client, f"/page/{page}/diff/?from={other.pk}", 404)
     assert "应为快照编号" in get(client, f"/page/{page}/diff/?to=abc", 400)
-    assert "请选择两个不同的版本" in get(client, f"/page/{page}/diff/?from={first.pk}&to={first.pk}", 400)
-    assert "第一个版本" in get(client, f"/page/{page}/diff/?to={first.pk}", 404)
     get(client, f"/page/{page}/diff/?to=999999", 404)
     get(client, "/page/999999/diff/", 404)
-    assert "只有一个公开的版本" in get(client, f"/page/{other.page_id}/diff/", 404)
     # an older version may be compared with a newer one the other way round too
     assert "<del>全面</del>" in get(client, f"/page/{page}/diff/?from={second.pk}&to={first.pk}")
+
+
+def test_a_version_without_another_is_compared_with_itself(client, edited, archive):
+    first = edited[0]
+    other = Snapshot.objects.get(page__url=archive.add("另一篇", text="另一篇文章的正文。"))
+    assert "此页面只有一个公开的版本" in get(client, f"/page/{other.page_id}/diff/")
+    assert "这是此页面的第一个版本" in get(client, f"/page/{first.page_id}/diff/?to={first.pk}")
+    same = get(client, f"/page/{first.page_id}/diff/?from={edited[1].pk}&to={edited[1].pk}")
+    assert "所选的是同一个版本" in same and "两个版本的标题、署名和正文相同" in same
+    assert "<ins>" not in same.split("legend")[0]

@@ -17,6 +17,7 @@ from ninja.renderers import JSONRenderer
 from .. import __version__
 from . import problems
 from .endpoints import router
+from .versions import router as versions_router
 
 
 class _Utf8Json(JSONRenderer):
@@ -56,6 +57,7 @@ api = _Api(
     openapi_url="/openapi.json",
 )
 api.add_router("", router)
+api.add_router("", versions_router)
 
 
 @api.exception_handler(problems.ProblemError)

@@ -39,30 +39,24 @@ def as_version(snap: Snapshot) -> Version:
 
 def pick(page_id: int, versions: list[Snapshot], from_id: int | None, to_id: int | None) -> tuple[Snapshot, Snapshot]:
     """The two versions to compare. Defaults: `to` against the version before it; `from` against
-    the latest; neither, the two latest."""
-    if len(versions) < 2 and from_id is None and to_id is None:
-        raise VersionError(404, "single-version", "这个页面只有一个公开的版本，没有可以对比的修改。")
+    the latest; neither, the two latest. Where there is no other version (a page seen once, the
+    first version), a version is compared with itself: no change, which is the truth."""
+    if not versions:
+        raise VersionError(404, "not-found", f"页面 {page_id} 没有公开的版本")
     by_id = {s.pk: s for s in versions}
     for name, wanted in (("from", from_id), ("to", to_id)):
         if wanted is not None and wanted not in by_id:
             if Snapshot.objects.public().filter(pk=wanted).exists():
-                raise VersionError(400, "bad-parameter", f"{name}：快照 {wanted} 不是页面 {page_id} 的版本")
+                raise VersionError(404, "not-found", f"{name}：快照 {wanted} 不是页面 {page_id} 的版本")
             raise VersionError(404, "not-found", f"{name}：没有快照 {wanted}，或它已被删除")
     if to_id is not None:
         new = by_id[to_id]
-        if from_id is None:
-            at = versions.index(new)
-            if at == 0:
-                raise VersionError(404, "first-version", "这是此页面的第一个版本，没有上一版可以对比。")
-            return versions[at - 1], new
-        old = by_id[from_id]
-    elif from_id is not None:
-        old, new = by_id[from_id], versions[-1]
-    else:
-        old, new = versions[-2], versions[-1]
-    if old.pk == new.pk:
-        raise VersionError(400, "bad-parameter", "请选择两个不同的版本进行对比。")
-    return old, new
+        if from_id is not None:
+            return by_id[from_id], new
+        return versions[max(0, versions.index(new) - 1)], new
+    if from_id is not None:
+        return by_id[from_id], versions[-1]
+    return versions[max(0, len(versions) - 2)], versions[-1]
 
 
 def compare_snapshots(old: Snapshot, new: Snapshot, *, normalise: bool = False) -> Comparison:
