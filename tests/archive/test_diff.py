@@ -12,20 +12,46 @@ from kuaizhao.archive.diff import apply, char_spans, diff, sentences
 # Text of the kind articles are made of: Chinese, ASCII, full-width forms, quotes, delimiters,
 # spacing and line breaks, drawn so that sentences repeat (a diff's hard case).
 _ALPHABET = st.sampled_from([*"今天北京会议主持报道记者新华社的了在是一不人有", *"。！？；，、：“”「」‘’\"'（）",
-                             *"abcAB12!? ", "\n", "\u3000", "ａ", "１", "，"])
+                             *"abcAB12!? ", "\n", "\u3000", "ａ", "１", "，", "⁉", "…", "①"])
 TEXTS = st.text(_ALPHABET, max_size=120)
 SENTENCES = st.lists(st.sampled_from(["北京今天举行会议。", "会议由张三主持。\n", "记者 李四 报道！", "“好。”他说。",
                                       "没有结尾", "\n", "有分号；", "天气晴。"]), max_size=12).map("".join)
 
 
-@given(TEXTS, TEXTS)
-@settings(max_examples=400, deadline=None)
-def test_the_diff_applied_to_the_old_text_gives_the_new_one(old, new):
-    d = diff(old, new)
+@given(TEXTS, TEXTS, st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_the_diff_applied_to_the_old_text_gives_the_new_one(old, new, normalise):
+    d = diff(old, new, normalise=normalise)
     assert apply(old, d) == new
     assert 0.0 <= d.significance <= 1.0
-    if "".join(old.split()) != "".join(new.split()):
+    if not normalise and "".join(old.split()) != "".join(new.split()):
         assert d.changed and d.changed_chars > 0
+
+
+# Noise: each character may be swapped for a variant that only differs in width, quote style or
+# spacing, and spacing may be added after it.
+_VARIANTS = {"，": ",", "：": ":", "“": "「", "”": "」", "‘": "『", "a": "ａ", "A": "Ａ", "1": "１", "!": "！",
+             "?": "？"}
+
+
+@st.composite
+def noisy_pairs(draw):
+    text = draw(TEXTS)
+    out = []
+    for c in text:
+        out.append(_VARIANTS.get(c, c) if draw(st.booleans()) else c)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from([" ", "\u3000", "\n", "  "])))
+    return text, "".join(out)
+
+
+@given(noisy_pairs())
+@settings(max_examples=300, deadline=None)
+def test_noise_alone_is_an_empty_diff_when_normalised(pair):
+    old, new = pair
+    d = diff(old, new, normalise=True)
+    assert apply(old, d) == new
+    assert d.changed_chars == 0 and not any(b.substantive for b in d.blocks)
 
 
 @given(SENTENCES, SENTENCES, st.booleans())

@@ -19,7 +19,7 @@ LONG = ("国务院新闻办公室今天上午举行新闻发布会，介绍2025�
 
 
 @pytest.mark.browser
-def test_diff_page_reads_at_desktop_and_phone_width(transactional_db, archive, live_server, artifacts):
+def test_diff_page_reads_at_desktop_and_phone_width(django_db_serialized_rollback, live_server, archive, artifacts):
     chromium_or_skip()
     from playwright.sync_api import expect, sync_playwright
 

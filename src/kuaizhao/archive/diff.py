@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Literal
 
 from . import pairing
@@ -123,6 +125,38 @@ def noise_key(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
 
 
+_CHAR_KEYS: dict[str, str] = {}
+
+
+def _noise_sentences(text: str) -> tuple[list[str], list[str]]:
+    """Sentences and their noise keys, cut where the noise-free text has its sentence ends (so a
+    line break or a space added inside a sentence, or between its end and its closing quote, cuts
+    nothing: it is noise). Spacing rides with the sentence before it."""
+    starts, offsets, keys = [], [], []  # per kept character: its index, where its key starts, its key
+    length = 0
+    for i, c in enumerate(text):
+        k = _CHAR_KEYS.get(c)
+        if k is None:
+            k = _CHAR_KEYS[c] = noise_key(c)
+        if k:
+            starts.append(i)
+            offsets.append(length)
+            keys.append(k)
+            length += len(k)
+    if not keys:
+        return ([text], [""]) if text else ([], [])
+    key_text = "".join(keys)
+    bounds, end = [0], 0  # kept characters at which a sentence starts
+    for sent in _SENTENCE.findall(key_text)[:-1]:
+        end += len(sent)
+        j = bisect_left(offsets, end)  # the first character whose key starts at or after the end
+        if bounds[-1] < j < len(keys):
+            bounds.append(j)
+    cuts = [0, *(starts[j] for j in bounds[1:]), len(text)]
+    key_cuts = [*(offsets[j] for j in bounds), length]
+    return [text[x:y] for x, y in pairwise(cuts)], [key_text[x:y] for x, y in pairwise(key_cuts)]
+
+
 def weight(text: str) -> int:
     """Characters that count in the figures: all but spacing."""
     return len(text) - sum(1 for c in text if c.isspace())
@@ -130,8 +164,11 @@ def weight(text: str) -> int:
 
 def diff(old: str, new: str, *, normalise: bool = False) -> TextDiff:
     """The sentence-by-sentence difference from `old` to `new`."""
-    a, b = sentences(old), sentences(new)
-    ka, kb = ([noise_key(s) for s in a], [noise_key(s) for s in b]) if normalise else (a, b)
+    if normalise:
+        (a, ka), (b, kb) = _noise_sentences(old), _noise_sentences(new)
+    else:
+        a = ka = sentences(old)
+        b = kb = sentences(new)
     blocks: list[Block] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         if tag == "equal":
