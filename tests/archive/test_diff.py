@@ -165,4 +165,6 @@ def test_noise_only_is_called_noise():
     noisy = Version("北京举行会议 ", ART.replace("，", ",").replace("\n", "\n\u3000\u3000"), (("来源", "新华社 "),))
     result = compare(base, noisy)
     assert result.kinds == (ChangeKind.NOISE,) and result.significance == 0.0
-    assert not compare(base, noisy, normalise=True).body.changed
+    quiet = compare(base, noisy, normalise=True)
+    assert not quiet.body.changed and quiet.kinds == (ChangeKind.NOISE,)
+    assert compare(base, Version("北京举行会议 ", ART, base.byline), normalise=True).kinds == (ChangeKind.NOISE,)

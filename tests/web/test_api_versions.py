@@ -103,6 +103,8 @@ def test_noise_can_be_ignored(client, archive):
     quiet = client.get(f"/api/pages/{page}/diff", {"normalise": "true"}).json()
     assert quiet["normalised"] is True and [b["op"] for b in quiet["body"]["blocks"]] == ["equal"]
     assert quiet["body"]["blocks"][0]["new"] == ["他说：「今天开会。」", "会议在北京举行。"]
+    listed = client.get(f"/api/pages/{page}/versions").json()["items"][1]
+    assert listed["changes"] == ["noise"] and listed["significance"] == 0
 
 
 def test_the_openapi_document_names_the_new_endpoints(client, db):

@@ -94,7 +94,7 @@ def compare(old: Version, new: Version, *, normalise: bool = False) -> Compariso
         kinds.append(ChangeKind.BYLINE)
     if _corrections(new.text) - _corrections(old.text):
         kinds.append(ChangeKind.CORRECTION)
-    if not kinds and (body.changed or title or byline or old.text != new.text):
+    if not kinds and old != new:
         kinds.append(ChangeKind.NOISE)
     title_chars = textdiff.weight(old.title) + textdiff.weight(new.title)
     title_changed_chars = 0

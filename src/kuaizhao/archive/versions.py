@@ -64,8 +64,9 @@ def compare_snapshots(old: Snapshot, new: Snapshot, *, normalise: bool = False) 
 
 
 def history(versions: list[Snapshot]) -> list[tuple[Snapshot, Comparison | None]]:
-    """Each version with its comparison to the one before it (None for the first)."""
+    """Each version with its comparison to the one before it (None for the first), noise hidden
+    (the kinds and the significance never count it; one diff per pair instead of two)."""
     out: list[tuple[Snapshot, Comparison | None]] = []
     for k, snap in enumerate(versions):
-        out.append((snap, compare_snapshots(versions[k - 1], snap) if k else None))
+        out.append((snap, compare_snapshots(versions[k - 1], snap, normalise=True) if k else None))
     return out
