@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuaizhao.web.wayback import _timestamp_bound, timestamp14
+from kuaizhao.web.cdx_params import timestamp_bound as _timestamp_bound
+from kuaizhao.web.wayback import timestamp14
 
 # Hypothesis takes naive bounds; the instants drawn are made UTC below.
 instants = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)).map(  # noqa: DTZ001

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuaizhao.archive.compare import ChangeKind, Version, compare, is_correction
+from kuaizhao.archive.compare import Part, Version, compare, is_correction
 from kuaizhao.archive.diff import apply, char_spans, diff, sentences
 
 # Text of the kind articles are made of: Chinese, ASCII, full-width forms, quotes, delimiters,
@@ -141,22 +141,22 @@ def test_headline_lead_body_and_byline_are_told_apart():
     base = Version("北京举行会议", ART, (("作者", "张三"), ("来源", "新华社")))
     assert compare(base, base).kinds == ()
     headline = compare(base, Version("北京举行重要会议", ART, base.byline))
-    assert headline.kinds == (ChangeKind.HEADLINE,) and [s.new for s in headline.title if s.op == "insert"] == ["重要"]
+    assert headline.kinds == (Part.HEADLINE,) and [s.new for s in headline.title if s.op == "insert"] == ["重要"]
     lead = compare(base, Version(base.title, ART.replace("上午", "下午"), base.byline))
-    assert lead.kinds == (ChangeKind.LEAD,)
+    assert lead.kinds == (Part.LEAD,)
     body = compare(base, Version(base.title, ART.replace("三件事", "四件事"), base.byline))
-    assert body.kinds == (ChangeKind.BODY,)
+    assert body.kinds == (Part.BODY,)
     byline = compare(base, Version(base.title, ART, (("作者", "张三、李四"), ("来源", "新华社"))))
-    assert byline.kinds == (ChangeKind.BYLINE,) and byline.byline[0].new == "张三、李四"
+    assert byline.kinds == (Part.BYLINE,) and byline.byline[0].new == "张三、李四"
     assert 0 < lead.significance < 0.1 and byline.significance == 0.0
 
 
 def test_an_added_correction_note_is_a_correction_not_a_body_edit():
     base = Version("题", ART)
     note = compare(base, Version("题", ART + "\n【更正】本报昨日报道中的日期有误，特此更正。"))
-    assert note.kinds == (ChangeKind.CORRECTION,)
+    assert note.kinds == (Part.CORRECTION,)
     editor = compare(base, Version("题", "编者按：本文作者为一线记者。\n" + ART))
-    assert editor.kinds == (ChangeKind.CORRECTION,)
+    assert editor.kinds == (Part.CORRECTION,)
     assert is_correction("（更正说明）原文中……") and not is_correction("他纠正了自己的说法。")
 
 
@@ -164,7 +164,7 @@ def test_noise_only_is_called_noise():
     base = Version("北京举行会议", ART, (("来源", "新华社"),))
     noisy = Version("北京举行会议 ", ART.replace("，", ",").replace("\n", "\n\u3000\u3000"), (("来源", "新华社 "),))
     result = compare(base, noisy)
-    assert result.kinds == (ChangeKind.NOISE,) and result.significance == 0.0
+    assert result.kinds == (Part.NOISE,) and result.significance == 0.0
     quiet = compare(base, noisy, normalise=True)
-    assert not quiet.body.changed and quiet.kinds == (ChangeKind.NOISE,)
-    assert compare(base, Version("北京举行会议 ", ART, base.byline), normalise=True).kinds == (ChangeKind.NOISE,)
+    assert not quiet.body.changed and quiet.kinds == (Part.NOISE,)
+    assert compare(base, Version("北京举行会议 ", ART, base.byline), normalise=True).kinds == (Part.NOISE,)

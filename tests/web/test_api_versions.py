@@ -95,16 +95,15 @@ def test_bad_pairs_are_problems_with_codes(client, edited, archive):
 
 
 def test_noise_can_be_ignored(client, archive):
+    """Noise alone makes no version (content identity ignores it); beside a real edit it can be hidden."""
     url = archive.add("标题", text="他说：“今天开会。”会议 在北京举行。")
-    archive.add("标题", url=url, text="他说：「今天开会。」会议在北京举行。", when=T0 + timedelta(hours=1))
+    archive.add("标题", url=url, text="他说：「今天开会。」会议在上海举行。", when=T0 + timedelta(hours=1))
     page = Snapshot.objects.filter(page__url=url).first().page_id
     exact = client.get(f"/api/pages/{page}/diff").json()
-    assert exact["changes"] == ["noise"] and exact["significance"] == 0 and exact["body"]["changed_chars"] == 4
     quiet = client.get(f"/api/pages/{page}/diff", {"normalise": "true"}).json()
-    assert quiet["normalised"] is True and [b["op"] for b in quiet["body"]["blocks"]] == ["equal"]
-    assert quiet["body"]["blocks"][0]["new"] == ["他说：「今天开会。」", "会议在北京举行。"]
-    listed = client.get(f"/api/pages/{page}/versions").json()["items"][1]
-    assert listed["changes"] == ["noise"] and listed["significance"] == 0
+    assert quiet["normalised"] is True
+    assert quiet["body"]["changed_chars"] < exact["body"]["changed_chars"], "quotes and spacing hidden"
+    assert quiet["significance"] == exact["significance"] > 0, "noise never counts in the significance"
 
 
 def test_the_openapi_document_names_the_new_endpoints(client, db):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.params.functions import Path, Query
 
-from ..archive import versions
+from ..archive import comparisons as versions
 from ..archive.compare import Comparison
 from ..archive.diff import Span
 from ..archive.models import Snapshot

@@ -16,7 +16,7 @@ from enum import StrEnum
 from . import diff as textdiff
 
 
-class ChangeKind(StrEnum):
+class Part(StrEnum):
     """What changed between two versions (several at once, in this order)."""
 
     HEADLINE = "headline"  # the title
@@ -32,8 +32,8 @@ class ChangeKind(StrEnum):
 
 
 _LABELS = {
-    ChangeKind.HEADLINE: "标题", ChangeKind.LEAD: "导语", ChangeKind.BODY: "正文", ChangeKind.BYLINE: "署名",
-    ChangeKind.CORRECTION: "更正说明", ChangeKind.NOISE: "仅格式差异",
+    Part.HEADLINE: "标题", Part.LEAD: "导语", Part.BODY: "正文", Part.BYLINE: "署名",
+    Part.CORRECTION: "更正说明", Part.NOISE: "仅格式差异",
 }
 
 # A paragraph that is a correction or an editor's note: it starts with the label (in brackets or
@@ -63,7 +63,7 @@ class Comparison:
     title: tuple[textdiff.Span, ...]  # the headline, character by character (empty when unchanged)
     byline: tuple[BylineChange, ...]  # the byline entries that differ
     body: textdiff.TextDiff
-    kinds: tuple[ChangeKind, ...]  # empty when the versions are the same
+    kinds: tuple[Part, ...]  # empty when the versions are the same
     significance: float  # share of headline and body characters changed, noise not counted
 
     @property
@@ -85,17 +85,17 @@ def compare(old: Version, new: Version, *, normalise: bool = False) -> Compariso
     if title_changed or (not normalise and old.title != new.title):
         title = textdiff.char_spans(old.title, new.title, normalise=normalise)
     byline = _byline(old.byline, new.byline, normalise)
-    kinds: list[ChangeKind] = []
+    kinds: list[Part] = []
     if title_changed:
-        kinds.append(ChangeKind.HEADLINE)
+        kinds.append(Part.HEADLINE)
     lead, rest = _where(clean, new.text)
-    kinds += [k for k, hit in ((ChangeKind.LEAD, lead), (ChangeKind.BODY, rest)) if hit]
+    kinds += [k for k, hit in ((Part.LEAD, lead), (Part.BODY, rest)) if hit]
     if any(textdiff.noise_key(c.old) != textdiff.noise_key(c.new) for c in byline):
-        kinds.append(ChangeKind.BYLINE)
+        kinds.append(Part.BYLINE)
     if _corrections(new.text) - _corrections(old.text):
-        kinds.append(ChangeKind.CORRECTION)
+        kinds.append(Part.CORRECTION)
     if not kinds and old != new:
-        kinds.append(ChangeKind.NOISE)
+        kinds.append(Part.NOISE)
     title_chars = textdiff.weight(old.title) + textdiff.weight(new.title)
     title_changed_chars = 0
     if title_changed:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..archive import versions
+from ..archive import comparisons as versions
 from ..archive.diff import Block, TextDiff
 
 CONTEXT = 2  # unchanged sentences kept on each side of a change

@@ -72,7 +72,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
             page.latest_snapshot = snapshot
             changed.append(snapshot.pk)
         _update_pages({p.pk: p for p in pages.values()}.values())
-        versions.record(seen)
+        versions.record(seen, {snapshot.pk: snapshot for snapshot in snapshots})
         changed += apply_noarchive(seen)
         log_index_changes(changed)
     return outcomes

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db.models.functions import Length
 
 from ...schedule import DEFAULT, Schedule
+from ..compare import compare
+from ..comparisons import as_version
 from ..models import CaptureOutcome, ChangeKind, Page, PageChange, PageStatus, RemovalReason, Snapshot, Source
 from .captured import CapturedPage
 
@@ -53,6 +55,8 @@ class Seen:
     reason: str = ""
     before: int | None = None  # snapshot ids
     after: int | None = None
+    significance: float | None = None  # share of characters changed (edits)
+    parts: tuple[str, ...] = ()  # headline / lead / body / byline / correction (edits)
 
 
 def latest_versions(pages: Iterable[Page]) -> dict[int, Latest]:
@@ -158,9 +162,17 @@ def schedule_of(source: Source | None) -> Schedule:
 _parse = lru_cache(maxsize=64)(Schedule.parse)  # parsed once per spec, not per page
 
 
-def record(seen: Sequence[Seen]) -> list[PageChange]:
-    """Write the changes found in a batch (their snapshots exist by now)."""
+def record(seen: Sequence[Seen], new: dict[int, Snapshot]) -> list[PageChange]:
+    """Write the changes found in a batch (their snapshots exist by now); an edit is measured
+    against the version it replaced (compare.py: which parts changed, how much)."""
+    edits = [s for s in seen if s.kind == ChangeKind.EDITED and s.before and s.after in new]
+    old = Snapshot.objects.in_bulk([s.before for s in edits])
+    for s in edits:
+        if (before := old.get(s.before or 0)) is not None:
+            found = compare(as_version(before), as_version(new[s.after or 0]), normalise=True)
+            s.significance, s.parts = round(found.significance, 4), tuple(p.value for p in found.kinds)
     return PageChange.objects.bulk_create([
-        PageChange(page=s.page, kind=s.kind, seen_at=s.at, reason=s.reason, before_id=s.before, after_id=s.after)
+        PageChange(page=s.page, kind=s.kind, seen_at=s.at, reason=s.reason, before_id=s.before, after_id=s.after,
+                   significance=s.significance, parts=list(s.parts))
         for s in seen
     ])

@@ -1,4 +1,4 @@
-"""The versions of a page as readers may see them, and comparisons between them.
+"""The versions of a page as readers compare them (the diff page and the API start here).
 
 Reads only: every snapshot comes through `Snapshot.objects.public()`, so a taken-down version can
 be neither listed nor compared (a diff would say what it held). The diff page and the API both
