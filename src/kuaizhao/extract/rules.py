@@ -40,6 +40,9 @@ NEGATIVE_NAMES = (
 BOILERPLATE_LINES = (
     r"^[【\[(（]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|统筹)\s*[:：]",
     r"分享到|分享至|一键分享|扫一扫|扫描二维码|长按识别|关注(?:我们|公众号)",
+    # a share bar of platform names only: 分享：Facebook WhatsApp
+    (r"^(?:分享|share)\s*[:：]?\s*(?:(?:微信|朋友圈|微博|QQ空间|QQ|Facebook|Twitter|LINE|WhatsApp|Telegram|WeChat"
+     r"|Weibo|复制链接|複製連結)[\s|｜/、·]*)+$"),
     r"^(?:相关阅读|相关新闻|相关链接|延伸阅读|推荐阅读|热门推荐|猜你喜欢)",
     r"^(?:免责声明|声明)\s*[:：]",
     r"(?:版权所有|Copyright|©|\(c\)).{0,40}(?:\d{4}|保留|All Rights)",
