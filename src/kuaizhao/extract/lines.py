@@ -153,7 +153,7 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
         return Kind.CREDIT if _photo_credit(text, leading_only=True) else Kind.CAPTION
     if kept < 4 and title_n and (n == title_n or (len(n) <= len(title_n) + 12 and title_n in n)):
         return Kind.TITLE
-    if _TAIL.match(text) and len(text) <= 24:
+    if _tail(text):
         return Kind.TAIL
     if attribution.is_attribution_line(text):
         return Kind.CREDIT
@@ -174,6 +174,15 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
     if _TAGS.match(text) and len(text) < 60:
         return Kind.JUNK
     return Kind.HEADING if block.kind == "h" else Kind.TEXT
+
+
+def is_tail_marker(line: str) -> bool:
+    """A heading that ends the article: 相关新闻, 推荐阅读, 相關閱讀 (Traditional read as Simplified)."""
+    return _tail(traditional.simplified(line.strip()))
+
+
+def _tail(text: str) -> bool:
+    return len(text) <= 24 and bool(_TAIL.match(text))
 
 
 def _is_prose(block: Block) -> bool:

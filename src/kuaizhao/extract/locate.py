@@ -5,9 +5,10 @@ readability and GNE: article text is long, punctuated and not linked) and each s
 to the block's parent and grandparent. The best-scoring element is usually the article; but a
 short article loses on length alone to a long block elsewhere on the page — a recommended article
 printed in full, a comment policy, a blogger's profile. What tells them apart on any page is the
-headline: the article is the block the headline introduces, the first one after it. And when a
-separate block scores close to the winner all the same, the page is `contested` and the second
-opinions (candidates.py) decide.
+headline: the article is the block the headline introduces, the first one after it, and a list of
+other articles after it (related news with summaries, listing.py) is never its continuation. And
+when a separate block scores close to the winner all the same, the page is `contested` and the
+second opinions (candidates.py) decide.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from . import listing
 from .content import BLOCK_TAGS, NEGATIVE, POSITIVE, PUNCT, SPACES
+from .lines import is_tail_marker
 from .rules import TITLE_SEPARATORS
 
 _SCORED = ("p", "div", "td", "section", "article", "li", "pre", "blockquote")
 _HEADINGS = ("h1", "h2", "h3")
+_LABELS = ("h4", "h5", "h6")  # smaller headings: read only for a 相关新闻 they may print
 # Text written straight into these between <br>s or beside child blocks is their own paragraphs.
 _HOLDERS = {"div", "section", "article", "td"}
 _NORM = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -31,6 +35,7 @@ RIVAL = 0.35  # a separate block scoring this share of the winner's score is a r
 CONTESTED = 0.6  # ... and one scoring this share leaves the call open, unless the headline settled it
 FURNITURE = 40  # characters of other text between two blocks that make them two things, not one
 MIN_TEXT = 40  # characters below which a block is no article, whatever the headline says
+LABEL_ROOM = 10  # characters (a 更多 link) that may stand between a 相关新闻 heading and the block it heads
 UNRELATED = 0.3  # share of bigrams below which two blocks are about different things
 _SENTENCE = re.compile(r"[，。！？；]")
 # Evaluated in libxml2: text_content() and regexes over every link of a large ancestor cost more
@@ -62,6 +67,7 @@ class _Scan:
     text: list[int] = field(default_factory=lambda: [0])  # characters of text before each element, cumulated
     anchor: tuple[int, lxml_html.HtmlElement] | None = None  # the headline and its index
     lead: lxml_html.HtmlElement | None = None  # the block that got the first prose after the headline
+    tails: list[int] = field(default_factory=list)  # indices of 相关新闻 headings and labels
 
 
 def find(tree: lxml_html.HtmlElement) -> Found | None:
@@ -86,16 +92,20 @@ def find(tree: lxml_html.HtmlElement) -> Found | None:
 def _scan(tree: lxml_html.HtmlElement) -> _Scan:
     scan = _Scan()
     title = _Title(tree.findtext(".//title") or "")
-    for index, el in enumerate(tree.iter(*_SCORED, *_HEADINGS)):
-        if el.tag in _HEADINGS:
+    for index, el in enumerate(tree.iter(*_SCORED, *_HEADINGS, *_LABELS)):
+        if el.tag in _HEADINGS or el.tag in _LABELS:
             text = _norm(el.text_content())
-            scan.text.append(scan.text[-1] + len(text))
-            if scan.anchor is None and title.matches(text):
+            scan.text.append(scan.text[-1] + (len(text) if el.tag in _HEADINGS else 0))
+            if scan.anchor is None and el.tag in _HEADINGS and title.matches(text):
                 scan.anchor = (index, el)
+            elif len(text) <= 24 and is_tail_marker(text):
+                scan.tails.append(index)
             continue
         own, holds = _own_text(el)
         length = len(own)
         scan.text.append(scan.text[-1] + length)
+        if length <= 24 and is_tail_marker(own):
+            scan.tails.append(index)  # a <div> or <li> label: 相关新闻
         if length < 10:
             continue
         links = sum(len(t.strip()) for t in _LINK_TEXT(el))
@@ -143,7 +153,10 @@ def _introduced(top: _Candidate, rivals: list[_Candidate], scan: _Scan) -> _Cand
     is the first prose after its headline. A winner before the headline is a sidebar or a profile;
     one further down, past other text (share bars, link lists, another headline), is another
     article or the comment rules. A winner straight after it is the same article's next part, and
-    a winner that repeats what it says (a summary above its article) is the article itself."""
+    a winner that repeats what it says (a summary above its article) is the article itself —
+    unless it is a list of other articles (under a 相关新闻 heading, or items each led by its own
+    linked title): then a short news item before it is the article, however close and however
+    much the list is about the same event."""
     assert scan.anchor is not None
     index, headline = scan.anchor
     if scan.lead is None or not _apart(scan.lead, top.element) or top.element in headline.iterancestors():
@@ -154,12 +167,22 @@ def _introduced(top: _Candidate, rivals: list[_Candidate], scan: _Scan) -> _Cand
         pick = _Candidate(lead, scan.scores[lead] * _class_weight(lead) * (1 - _link_density(lead)), *scan.spans[lead])
     if scan.text[pick.last + 1] - scan.text[pick.first] < MIN_TEXT:
         return top
-    if pick.score < RIVAL * top.score and _shared(pick.element, top.element) >= UNRELATED:
+    # A winner under a 相关新闻 heading, or made of items each led by its own linked title, is a list
+    # of other articles: neither the article's continuation nor what a short block before it sums up.
+    others = top.first > max(pick.last, index) and (_headed(top, pick, scan) or listing.is_listing(top.element))
+    if pick.score < RIVAL * top.score and not others and _shared(pick.element, top.element) >= UNRELATED:
         return top  # a short block saying what the winner says: a lead or summary
     if top.first < index:
         return pick if headline.tag in _HEADINGS else top
     between = scan.text[top.first] - scan.text[pick.last + 1]
-    return pick if top.first > pick.last and between >= FURNITURE else top
+    return pick if top.first > pick.last and (between >= FURNITURE or others) else top
+
+
+def _headed(top: _Candidate, pick: _Candidate, scan: _Scan) -> bool:
+    """Whether a 相关新闻 heading between the two blocks stands right over the later one: whatever the
+    characters before it, what that heading introduces is other articles, not this one's next part.
+    (Link titles between the heading and the later block make the heading a box of its own.)"""
+    return any(pick.last < i < top.first and scan.text[top.first] - scan.text[i + 1] < LABEL_ROOM for i in scan.tails)
 
 
 def _shared(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> float:
