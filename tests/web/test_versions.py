@@ -148,3 +148,43 @@ def test_the_snapshot_page_says_what_became_of_the_original(db, archive, client)
     assert "原文已于 2026-01-17 21:37 删除" in html and "原网址返回 410（已永久删除）" in html
     for clock in ("页面所称发布时间", "本版快照时间", "原文最后在线"):
         assert clock in html
+
+
+def test_deleted_and_edited_lists_feed_and_api(db, archive, client):
+    from kuaizhao.archive.models import Category
+
+    fetch(archive, 0)
+    other = archive.add("另一篇将被删除的新闻", url="http://nf.example.cn/a/gone.html", text=BODY + "另有一段。")
+    fetch(archive, 30, text=BODY.replace("五万人次", "八万人次"))
+    gone = archive.capture("另一篇将被删除的新闻", url=other, text=BODY, when=T0 + timedelta(hours=2), status=404)
+    store_captures([gone])
+    removed = client.get("/changes/removed/").content.decode()
+    assert "另一篇将被删除的新闻" in removed and "发现删除（原网址返回 404）" in removed
+    assert "产业工人队伍建设改革" not in removed
+    edited = client.get("/changes/edited/").content.decode()
+    assert "产业工人队伍建设改革" in edited and "逐句对比" in edited and "另一篇" not in edited
+    source = Page.objects.get(url=other).source
+    assert "另一篇" in client.get(f"/changes/removed/?source={source.pk}").content.decode()
+    elsewhere = Category.objects.exclude(name="国内").first()
+    response = client.get(f"/changes/removed/?category={elsewhere.slug}")
+    assert response.status_code == 200 and "另一篇" not in response.content.decode()
+    home = Category.objects.get(name="国内").slug
+    assert "另一篇" in client.get(f"/changes/removed/?category={home}").content.decode()
+    assert client.get("/changes/removed/?source=x").status_code == 400
+    assert client.get("/changes/nonsense/").status_code == 404
+    atom = client.get("/changes/feed/atom").content.decode()
+    assert atom.index("已删除：另一篇") < atom.index("已修改：产业工人"), "newest first"
+    api = client.get("/api/pages", {"status": "removed"}).json()["items"]
+    assert [p["url"] for p in api] == [other]
+    assert client.get("/api/pages", {"status": "bogus"}).status_code == 400
+
+
+def test_a_takedown_leaves_the_lists(db, archive, client):
+    from kuaizhao.archive.services import take_down
+
+    fetch(archive, 0)
+    fetch(archive, 30, status=410)
+    assert "产业工人" in client.get("/changes/removed/").content.decode()
+    take_down(Snapshot.objects.filter(page__url=URL).values_list("pk", flat=True))
+    assert "产业工人" not in client.get("/changes/removed/").content.decode()
+    assert "产业工人" not in client.get("/changes/feed/atom").content.decode()

@@ -163,10 +163,14 @@ def list_pages(
                                                 "the same SURT key (http/https, www., case, query order)",
                             pattern=NO_NUL),
     host: str | None = Query(None, description="only pages on this host", pattern=NO_NUL),
+    status: str | None = Query(None, description="only pages in this state: live, edited, removed, unreachable",
+                               pattern="^(live|edited|removed|unreachable)$"),
     cursor_: str | None = Query(None, alias="cursor", description="next_cursor of the previous page"),
     limit: int = Limit,
 ) -> dict[str, Any]:
     qs = Page.objects.public().select_related("source").order_by("-first_seen", "-pk")
+    if status is not None:
+        qs = qs.filter(status=status)
     if url:
         try:
             canonical = canonical_url(url)

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import cdx, diffs, feeds, replay, search_views, sitemaps, snapshot, views, wayback
+from . import cdx, changes, diffs, feeds, replay, search_views, sitemaps, snapshot, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("source/<int:pk>/", views.source, name="source"),
     path("source/<int:pk>/feed", feeds.SourceFeed(), name="source-rss"),
     path("source/<int:pk>/feed/atom", feeds.SourceFeed(atom=True), name="source-atom"),
+    path("changes/feed/atom", changes.ChangesFeed(), name="changes-atom"),
+    path("changes/<slug:which>/", changes.listing, name="changes"),
     path("snapshot/<int:pk>/", snapshot.snapshot, name="snapshot"),
     path("snapshot/<int:pk>/raw/", snapshot.raw_capture, name="raw"),
     path("snapshot/<int:pk>/raw/content", snapshot.raw_content, name="raw-content"),
