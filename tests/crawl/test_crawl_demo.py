@@ -252,3 +252,25 @@ def test_each_source_keeps_the_health_of_its_last_crawl(kuaizhao, demo_site, dem
     huaxia = status.split("华夏日报")[1].split("\n")[1]
     assert "finished" in huaxia and f"{articles['huaxia']} fetched" in huaxia
     assert f"problems: http-error {removed['huaxia']}, robots 1" in huaxia
+
+
+def test_recheck_looks_at_due_pages_only_and_an_unchanged_page_answers_304(kuaizhao, demo_site, demo_sources):
+    from datetime import UTC, datetime, timedelta
+
+    from kuaizhao.archive.models import ChangeKind, PageChange
+
+    kuaizhao.crawl(demo_sources)
+    articles = Page.objects.exclude(latest_snapshot=None)
+    assert not articles.filter(next_check=None).exists(), "every captured article has its next check"
+    pages = Page.objects.exclude(next_check=None).count()
+    demo_site.set_edition(1)
+    done = kuaizhao.run("recheck", "--sources", str(demo_sources), "--no-politeness")
+    assert "0 known pages rechecked" in done.stdout, "nothing is due right after a crawl"
+    Page.objects.exclude(next_check=None).update(next_check=datetime.now(UTC) - timedelta(minutes=1))  # time passes
+    done = kuaizhao.run("recheck", "--sources", str(demo_sources), "--no-politeness")
+    assert "0 new or due from feeds/sitemaps/listings" in done.stdout, "no discovery"
+    assert f"{pages} known pages rechecked" in done.stdout
+    assert "answered 304: not extracted" in done.stdout
+    assert PageChange.objects.filter(kind=ChangeKind.EDITED).exists()
+    assert PageChange.objects.filter(kind=ChangeKind.REMOVED).exists()
+    assert Capture.objects.filter(outcome=CaptureOutcome.NOT_MODIFIED).count() > pages // 2

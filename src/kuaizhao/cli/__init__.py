@@ -1,7 +1,7 @@
 """The `kuaizhao` command: one module per group of commands, start-up in startup.py.
 
     demo.py      demo, demo-site         the built-in demo news site and an archive of it
-    crawl.py     crawl                   one crawl of the configured sources
+    crawl.py     crawl, recheck          one crawl of the configured sources; rechecks of due pages
     site.py      serve, manage           the web site; Django's own commands
     search.py    search, reindex         search from the terminal; the index
     archive.py   status, stories, takedown
@@ -22,6 +22,6 @@ def main() -> None:
     """快照 Kuaizhao: a Chinese news snapshot archive and search service."""
 
 
-for command in (demo.demo, demo.demo_site, crawl.crawl, site.serve, extract.extract, search.search, search.reindex,
-                archive.status, archive.stories, archive.takedown, warc.warc, site.manage):
+for command in (demo.demo, demo.demo_site, crawl.crawl, crawl.recheck, site.serve, extract.extract, search.search,
+                search.reindex, archive.status, archive.stories, archive.takedown, warc.warc, site.manage):
     main.add_command(command)

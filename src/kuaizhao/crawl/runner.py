@@ -23,7 +23,8 @@ from .tally import per_source
 @dataclass(frozen=True)
 class CrawlOptions:
     polite: bool = True  # delays, AutoThrottle and low per-host concurrency; off only for your own sites
-    recrawl_all: bool = False  # fetch every discovered article again, whatever its recrawl interval
+    recrawl_all: bool = False  # fetch every discovered article, and every page on its schedule, now
+    recheck_only: bool = False  # no discovery: only the pages whose scheduled recheck has come
     progress: bool = True
     progress_interval: float | None = None
 
@@ -49,7 +50,8 @@ class CrawlSummary:
              f"{s.get('kz/requested/discovered', 0)} new or due from feeds/sitemaps/listings, "
              f"{s.get('kz/requested/recheck', 0)} known pages rechecked"),
             f"  new snapshots      {s.get('kz/outcome/new', 0)}",
-            f"  unchanged          {s.get('kz/outcome/unchanged', 0)}",
+            f"  unchanged          {s.get('kz/outcome/unchanged', 0) + s.get('kz/outcome/not-modified', 0)}"
+            + (f" ({n} answered 304: not extracted)" if (n := s.get("kz/outcome/not-modified")) else ""),
         ]
         reasons = {
             "already fresh (recheck not due)": s.get("kz/skipped/fresh", 0),
@@ -57,6 +59,7 @@ class CrawlSummary:
             "noarchive (publisher forbids archiving)": s.get("kz/outcome/noarchive", 0),
             "not HTML": s.get("kz/outcome/not-html", 0),
             "no article on the page": s.get("kz/outcome/not-article", 0),
+            "read as far less text: to be fetched again": s.get("kz/outcome/suspect", 0),
             "body over the size limit": s.get("kz/skipped/oversized", 0),
             "bad URL": s.get("kz/skipped/bad-url", 0),
             "HTTP error (404/410/5xx)": s.get("kz/outcome/http-error", 0),
@@ -156,7 +159,7 @@ def run_crawl(sources: list[Source], options: CrawlOptions = CrawlOptions()) -> 
         recrawl_all=options.recrawl_all, listing_max_pages=django_settings.LISTING_MAX_PAGES,
         # --recrawl-all looks at every page still on its schedule, due or not
         recheck=pages_to_recheck(names, datetime.max.replace(tzinfo=UTC) if options.recrawl_all else started_at),
-        deep_listings=deep,
+        deep_listings=deep, discover=not options.recheck_only,
     )
     started = time.monotonic()
     process.start()

@@ -34,7 +34,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, with_body: bool) -> None:
         path, _, query = self.path.partition("?")
         gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
-        response = self.server.outlet.handle(unquote(path), query, gzip_ok)
+        response = self.server.outlet.handle(unquote(path), query, gzip_ok, self.headers.get("If-None-Match"))
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         length = response.stream[0] if response.stream else len(response.body)

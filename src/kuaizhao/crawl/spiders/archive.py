@@ -42,7 +42,7 @@ class ArchiveSpider(scrapy.Spider):
     def __init__(self, sources: list[Source], known: dict[str, datetime | None],
                  recrawl_all: bool = False, listing_max_pages: int = 50,
                  recheck: list[Due] | None = None,
-                 deep_listings: set[str] | None = None, **kwargs: Any) -> None:
+                 deep_listings: set[str] | None = None, discover: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Sources whose last crawl did not finish: their listings are followed to full depth, since
         # an interrupted crawl can have stored page 3 of a listing and not page 4.
@@ -50,6 +50,7 @@ class ArchiveSpider(scrapy.Spider):
         self.sources = {s.name: s for s in sources}
         self.known = known
         self.recheck = recheck or []
+        self.discover = discover  # False: `kuaizhao recheck`, due pages only
         self.recrawl_all = recrawl_all
         self.listing_max_pages = listing_max_pages
         self.started = datetime.now(UTC)
@@ -66,7 +67,7 @@ class ArchiveSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for source in self.sources.values():
+        for source in self.sources.values() if self.discover else ():
             for url in source.feeds:
                 yield self._discovery(url, source, self.parse_feed, "feed")
             for url in source.sitemaps:

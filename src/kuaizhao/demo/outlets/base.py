@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
@@ -33,9 +34,16 @@ class OutletSite:
         self.base = base_url.rstrip("/")
         self.sisters = sister_urls  # outlet key -> base URL, for reprint links
 
-    def handle(self, path: str, query: str, accept_gzip: bool = False) -> Response:
+    def handle(self, path: str, query: str, accept_gzip: bool = False, if_none_match: str | None = None) -> Response:
         params = {k: v[0] for k, v in parse_qs(query).items()}
         response = self.route(path, params)
+        if response.status == 200 and response.stream is None:
+            # An entity tag, as most web servers send one: a conditional recheck of an unchanged
+            # page gets a bodiless 304.
+            tag = '"' + hashlib.sha1(response.body, usedforsecurity=False).hexdigest()[:16] + '"'
+            if if_none_match == tag:
+                return Response(304, b"", response.content_type, {"ETag": tag})
+            response.headers["ETag"] = tag
         if accept_gzip and self.gzip and response.status == 200 and response.stream is None:
             response.body = gzip.compress(response.body, compresslevel=5)
             response.headers["Content-Encoding"] = "gzip"
