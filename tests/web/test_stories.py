@@ -145,7 +145,7 @@ def test_ranked_by_relevance_a_story_is_shown_by_its_first_copy(archive, client,
     assert hit["id"] == _snap(original).pk and hit["first_published_by"] is None
     assert [r["site"] for r in hit["reprinted_by"]] == ["南风资讯"] and hit["reprints"] == 1
     html = client.get("/search", {"q": "增速 加快"}).content.decode()
-    assert "1 家转载：" in html and ">南风资讯</a>" in html and "首发" not in html.split('class="list hits"')[1]
+    assert "1 家转载</a>：" in html and ">南风资讯</a>" in html and "首发" not in html.split('class="list hits"')[1]
 
     # Newest first, the newest copy stands for the story, and the original is named as such.
     (hit,) = _hits(client, "增速 加快", sort="time")

@@ -116,7 +116,7 @@ def credits_elsewhere(s: Snapshot) -> bool:
 
 # What result lists show (the page, the JSON, the CLI): loading only these keeps the sanitised HTML
 # and the attribution details of ten articles out of every search.
-_LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_name", "reposted_from",
+_LISTED = ("title", "text", "published_at", "captured_at", "sort_time", "source_name", "reposted_from", "story",
            "page__url", "page__host", "source__name", "category__name", "category__slug")
 
 

@@ -86,6 +86,7 @@ def _rows(items: list[service.Item]) -> list[dict[str, object]]:
             "iso": iso_time(s.sort_time), "time": page_time(s.sort_time, "minute"),
             "original": (href(item.original), item.original.site_label) if item.original else None,
             "reprints": item.reprints, "more_others": item.more_others,
+            "story": links.path("web:story", s.story_id) if item.reprints and s.story_id is not None else "",
             "others": [(href(o), o.site_label) for o in item.others],
         })
     return rows

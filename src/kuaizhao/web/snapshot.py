@@ -15,7 +15,7 @@ from ..archive.warc import StoredResponse, WarcPointer, WarcStore
 from ..extract.decode import decode
 from ..search import service as search_service
 from ..search.snippets import lead
-from . import fate, feeds, listings, wayback
+from . import fate, feeds, listings, story, wayback
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
 # navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
@@ -42,6 +42,7 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
         "fate": fate.fate(snap.page, snap, history), "clocks": fate.clocks(snap),
         "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN,
+        "lineage": story.summary(snap) if copies else None,
         "more": more_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })

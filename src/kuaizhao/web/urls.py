@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import cdx, changes, diffs, feeds, replay, search_views, sitemaps, snapshot, views, wayback
+from . import cdx, changes, diffs, feeds, replay, search_views, sitemaps, snapshot, story, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("snapshot/<int:pk>/raw/content", snapshot.raw_content, name="raw-content"),
     path("snapshot/<int:pk>/raw/source.txt", snapshot.raw_source, name="raw-source"),
     path("page/<int:pk>/diff/", diffs.page_diff, name="page-diff"),
+    path("story/<int:pk>/", story.story, name="story"),
     path("search", search_views.search, name="search"),
     path("search/feed", feeds.search_feed, name="search-rss"),
     path("search/feed/atom", feeds.search_feed, {"atom": True}, name="search-atom"),
