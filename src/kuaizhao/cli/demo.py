@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 
 import click
@@ -53,6 +56,24 @@ def demo(reset: bool, articles: int, port: int, site_port: int | None, no_serve:
         summary = crawl.run(load_sources(sources_file), polite=False, recrawl_all=False)
         if summary.stats.get("finish_reason") == "shutdown":
             raise click.ClickException("crawl interrupted; run `kuaizhao demo` again to resume it")
+        if state.edition == 0:
+            # Time passes on the demo site: its second edition edits some articles and deletes
+            # others; every page is looked at again now, as its rechecks would over the next hours.
+            news_site.stop()
+            state.edition = 1
+            state.save(saved)
+            news_site = DemoSiteProcess(state, data / "logs" / "demo-site.log")
+            news_site.start()
+            click.echo("the demo site moves on to its second edition (some articles edited, some deleted); "
+                       "rechecking every page")
+            # In a child process: Twisted's reactor runs once per process.
+            env = {**os.environ, "KUAIZHAO_DATA_DIR": str(data),
+                   "DATABASE_URL": f"sqlite:///{data / 'kuaizhao.sqlite3'}"}
+            again = subprocess.run([sys.executable, "-m", "kuaizhao", "crawl", "--sources", str(sources_file),
+                                    "--no-politeness", "--recrawl-all"], env=env, check=False)
+            if again.returncode != 0:
+                raise click.ClickException("recheck interrupted; run `kuaizhao demo` again")
+            click.echo("see what changed: /changes/edited/ (with sentence diffs) and /changes/removed/")
         archive.cluster()  # a var/demo of an older version has snapshots without stories
         search.ensure_index()
         click.echo(f"to use this archive from the command line: {demo_hint(data)}")

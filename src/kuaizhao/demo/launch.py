@@ -24,6 +24,7 @@ class DemoState:
     seed: int
     anchor: str  # ISO time of the newest article
     port: int
+    edition: int = 0  # 1 once the demo has moved on to the site's second edition (edits, deletions)
 
     @classmethod
     def load_or_create(cls, path: Path, articles: int, seed: int, port: int | None) -> tuple[DemoState, bool]:
@@ -73,7 +74,8 @@ class DemoSiteProcess:
         with open(self.log_file, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "kuaizhao", "demo-site", "--port", str(self.state.port),
-                 "--articles", str(self.state.articles), "--seed", str(self.state.seed), "--anchor", self.state.anchor],
+                 "--articles", str(self.state.articles), "--seed", str(self.state.seed), "--anchor", self.state.anchor,
+                 "--edition", str(self.state.edition)],
                 stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout

@@ -67,6 +67,14 @@ class ArchiveSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # Known pages due for a recheck first, whether or not anything links to them any more (a
+        # removed article vanishes from feeds and listings first), each with its conditional
+        # headers; discovery then finds them queued and adds only what is new.
+        for due in self.recheck:
+            if due.source in self.sources:
+                request = self._article(due.url, self.sources[due.source], None, recheck=due)
+                if request is not None:
+                    yield request
         for source in self.sources.values() if self.discover else ():
             for url in source.feeds:
                 yield self._discovery(url, source, self.parse_feed, "feed")
@@ -75,13 +83,6 @@ class ArchiveSpider(scrapy.Spider):
             for n, listing in enumerate(source.listings):
                 yield self._discovery(listing.url, source, self.parse_listing, "listing",
                                       kz_listing=n, kz_page=1)
-        # Known pages are looked at again when due even if nothing links to them any more:
-        # a removed article vanishes from feeds and listings first.
-        for due in self.recheck:
-            if due.source in self.sources:
-                request = self._article(due.url, self.sources[due.source], None, recheck=due)
-                if request is not None:
-                    yield request
 
     # --- discovery ------------------------------------------------------------------------------
 
