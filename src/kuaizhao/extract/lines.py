@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from . import attribution, names, traditional
 from .content import Block
@@ -176,6 +177,7 @@ def classify(block: Block, index: int, title_n: str, prose_before: int, kept: in
     return Kind.HEADING if block.kind == "h" else Kind.TEXT
 
 
+@lru_cache(maxsize=8192)  # short texts repeat across a page and across pages (分享, 首页, 更多)
 def is_tail_marker(line: str) -> bool:
     """A heading that ends the article: 相关新闻, 推荐阅读, 相關閱讀 (Traditional read as Simplified)."""
     return _tail(traditional.simplified(line.strip()))
