@@ -146,3 +146,38 @@ def test_story_page_reads_at_desktop_and_phone_width(django_db_serialized_rollba
                 page.close()
         finally:
             browser.close()
+
+
+def test_walk_from_a_removed_article_to_its_story_and_a_diff(django_db_serialized_rollback, live_server, archive,
+                                                            artifacts):
+    """The issue's walk: a removed article's page says so above the body; its story lists the copies;
+    the edited copy's version list leads to its sentence diff — at desktop and phone width."""
+    chromium_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    original, _ = _story(archive)
+    archive.add("外贸进出口增速加快", url=NF, text=REPRINT.replace("10项", "12项"), when=T0 + timedelta(hours=3),
+                source="华夏日报", reposted_from=("华夏日报", "新华社"))
+    archive.add(url=original, when=T0 + timedelta(hours=4), status=410)
+    start = f"{live_server.url}/snapshot/{_snap(original).pk}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--headless", "--no-sandbox", "--disable-background-networking"])
+        try:
+            for width in (1280, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(start)
+                expect(page.locator(".fate")).to_contain_text("原文已于")
+                expect(page.locator(".fate")).to_contain_text("410")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+                page.screenshot(path=str(artifacts / f"removed-{width}.png"), full_page=True)
+                page.locator(".story-line a").click()
+                expect(page.locator("h1")).to_contain_text("报道溯源")
+                page.locator(".copy").last.locator("a", has_text="查看改动").click()
+                expect(page.locator("h1")).to_contain_text("版本对比")
+                expect(page.locator("ins").first).to_be_visible()
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+                page.screenshot(path=str(artifacts / f"walk-diff-{width}.png"), full_page=True)
+                page.close()
+        finally:
+            browser.close()
