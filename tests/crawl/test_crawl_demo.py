@@ -112,7 +112,7 @@ def test_unchanged_recrawl_makes_no_new_snapshot(kuaizhao, demo_site, demo_sourc
 def test_a_fresh_page_is_not_fetched_again(kuaizhao, demo_site, demo_sources):
     kuaizhao.crawl(demo_sources)
     captures = Capture.objects.count()
-    done = kuaizhao.crawl(demo_sources)  # recrawl interval of the demo sources is 1h
+    done = kuaizhao.crawl(demo_sources)  # young articles are rechecked every 15 minutes at most
     assert Capture.objects.count() == captures
     assert "already fresh" in done.stdout
 

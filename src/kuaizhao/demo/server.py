@@ -172,7 +172,6 @@ listings = [
   {hx_listings},
 ]
 delay = {delay}
-recrawl = "1h"
 
 [[source]]
 name = "东方新闻网"
@@ -180,7 +179,6 @@ homepage = "{df}/"
 feeds = [{df_feeds}]
 sitemaps = ["{df}/sitemap.xml"]
 delay = {delay}
-recrawl = "1h"
 
 [[source]]
 name = "南风资讯"
@@ -190,5 +188,4 @@ listings = [
   {nf_listings},
 ]
 delay = {delay}
-recrawl = "1h"
 """
