@@ -254,3 +254,20 @@ def test_reprints_are_named_by_the_site_that_reprinted(archive, index_dir, clien
     assert "<span>华夏日报</span><span>来源：东方新闻网</span>" in page
     api = client.get("/api/search?q=解散国会").json()
     assert [o["site"] for o in api["hits"][0]["reprinted_by"]] == ["华夏日报"]
+
+
+def test_status_filter_follows_the_original(archive, index_dir, client):
+    """status:removed finds articles whose original was deleted, as soon as the deletion is seen:
+    the page's new state reaches the index through the change log, with no new snapshot."""
+    gone = archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际")
+    kept = archive.add("英拉呼吁示威者结束示威", text=TEXT_B, category="国际")
+    sync.apply_pending()
+    assert ids("英拉 status:removed") == []
+    archive.add(url=gone, when=T0 + timedelta(hours=2), status=404)
+    sync.apply_pending()
+    assert ids("英拉 status:removed") == [snap(gone).pk]
+    assert ids("英拉 状态:已删除") == [snap(gone).pk]
+    assert ids("英拉 -status:removed") == [snap(kept).pk]
+    assert ids("status:live") == [snap(kept).pk]
+    page = client.get("/search", {"q": "英拉 status:bogus"})
+    assert page.status_code == 400 and "status: 可以是" in page.content.decode()

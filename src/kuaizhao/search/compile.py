@@ -89,7 +89,7 @@ def _with_ranking(must: tantivy.Query, ranking: list[tantivy.Query]) -> tantivy.
 
 
 def _filter_query(schema: tantivy.Schema, clause: Filter) -> tantivy.Query:
-    name = {"site": "site", "source": "source_key", "category": "category"}[clause.kind]
+    name = {"site": "site", "source": "source_key", "category": "category", "status": "status"}[clause.kind]
     return tantivy.Query.const_score_query(_term(schema, name, clause.key), 0.0)
 
 

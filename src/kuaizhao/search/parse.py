@@ -9,6 +9,7 @@
     site:sina.com.cn       the page's host or a parent domain
     source:新华社 来源:…   the outlet credited (来源), else the site's name
     category:国内 类别:…   a category, by name or URL name
+    status:removed 状态:已删除  the original deleted (edited, live, unreachable: docs/versions.md)
     after:2023-01-01       published on or after that day (Beijing time); also 2023, 2023-01
     before:2023-02         published before that day
     title:总理  title:"…"  in the title (an exact substring)
@@ -46,7 +47,13 @@ _FIELDS = {
     "before": "before",
     "title": "title",
     "标题": "title",
+    "status": "status",
+    "状态": "status",
 }
+# What became of the original: `status:removed`, `状态:已删除`.
+_STATUSES = {"live": "live", "在线": "live", "edited": "edited", "已修改": "edited", "修改": "edited",
+             "removed": "removed", "deleted": "removed", "已删除": "removed", "删除": "removed",
+             "unreachable": "unreachable", "无法访问": "unreachable"}
 _FIELD = re.compile(r"(" + "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True)) + r")[:：]",
                     re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
@@ -137,7 +144,7 @@ def parse(text: str, categories: dict[str, str] | None = None) -> Query:
                 before = when
             expect_option = False
             continue
-        if token.field in ("site", "source", "category"):
+        if token.field in ("site", "source", "category", "status"):
             clause: Clause = replace(_filter(token, categories), span=(token.at, token.end))
         else:
             text_clause = _text_clause(token, notes)
@@ -201,6 +208,11 @@ def _filter(token: _Token, categories: dict[str, str] | None) -> Filter:
     assert token.field is not None
     if token.field == "site":
         return Filter("site", value, _site_key(value, token.at))
+    if token.field == "status":
+        if (state := _STATUSES.get(value.lower())) is None:
+            raise QueryError("status: 可以是 removed（已删除）、edited（已修改）、live（在线）或 "
+                             f"unreachable（无法访问），收到“{value}”", at=token.at)
+        return Filter("status", value, state)
     if token.field == "category":
         if categories is not None:
             name = categories.get(value) or categories.get(value.lower())

@@ -47,7 +47,7 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class Filter:
-    kind: str  # site / source / category
+    kind: str  # site / source / category / status
     value: str  # as typed
     key: str  # as matched in the index
     span: tuple[int, int] = field(default=(0, 0), compare=False)
@@ -111,5 +111,5 @@ def _explain(clause: Clause) -> str:
         return f"标题含“{clause.text}”" if clause.title_only else f"“{clause.text}”"
     if isinstance(clause, AnyOf):
         return "（" + " 或 ".join(_explain(o) for o in clause.options) + "）"
-    names = {"site": "网站", "source": "来源", "category": "类别"}
+    names = {"site": "网站", "source": "来源", "category": "类别", "status": "原文状态"}
     return f"{names[clause.kind]}：{clause.value}"

@@ -26,7 +26,7 @@ from .query import Clause, Filter, Phrase, Query, Words
 
 MAX_PARTS = 6  # a query with more parts than this is counted as a whole only
 MAX_FEWER = 3  # offers of the query less one part
-_FILTER_NAMES = {"site": "网站", "source": "来源", "category": "类别"}
+_FILTER_NAMES = {"site": "网站", "source": "来源", "category": "类别", "status": "原文状态"}
 
 
 @dataclass(frozen=True)

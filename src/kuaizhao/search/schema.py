@@ -15,6 +15,7 @@ Fields (see tokenize.py for the two token streams):
     source_key      the same, folded: the `source:` filter
     host            the page's host (raw, fast)
     site            the host with and without its port, and each parent domain: the `site:` filter
+    status          what became of the original (live, edited, removed, unreachable): the `status:` filter
     story           u64 story key: the Story id (reprint clusters, archive/fingerprints.py); the body's
                     content key for snapshots not clustered yet, so exact copies still collapse
     copied          u64 1 when other documents of the story may be in the index, 0 when it is
@@ -35,7 +36,8 @@ from . import tokenize
 
 # 2: content keys hash the word characters as UTF-32 (story keys of version 1 differ).
 # 3: `site` holds hosts with and without their port; `copied`.
-SCHEMA_VERSION = 3
+# 4: `status`, the page's state.
+SCHEMA_VERSION = 4
 CHINA = ZoneInfo("Asia/Shanghai")
 WHITESPACE = "kz_whitespace"
 
@@ -53,6 +55,7 @@ class IndexDoc:
     source: str = ""
     host: str = ""
     story: int | None = None  # the Story id; None (not clustered yet): the body's content key
+    status: str = ""  # the page's state (archive PageStatus value)
     # Whether the story may have other documents in the index. True unless known to be alone: a
     # story wrongly marked copied costs a little counting time, one wrongly marked alone a wrong count.
     copied: bool = True
@@ -70,7 +73,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("month", indexed=True, fast=True)
     for name in ("category", "source", "host"):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
-    for name in ("source_key", "site"):
+    for name in ("source_key", "site", "status"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("story", indexed=True, fast=True)
     sb.add_unsigned_field("copied", indexed=True, fast=True)
@@ -126,6 +129,8 @@ def _document(doc: IndexDoc, title: tokenize.Analysed, body: tokenize.Analysed) 
         d.add_text("host", doc.host)
     for value in site_values(doc.host) if doc.host else []:
         d.add_text("site", value)
+    if doc.status:
+        d.add_text("status", doc.status)
     d.add_unsigned("story", body.key if doc.story is None else doc.story)
     d.add_unsigned("copied", int(doc.copied))
     return d

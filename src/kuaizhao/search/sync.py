@@ -34,7 +34,7 @@ INCREMENTAL_HEAP = 50_000_000  # bytes: a crawl's batches are small
 APPLY_CHUNK = 2000  # changes read and applied per commit
 PRUNE_AFTER = timedelta(days=1)  # change-log entries older than this and applied are deleted
 _FIELDS = ("pk", "title", "text", "sort_time", "captured_at", "category__name", "source_name", "source__name",
-           "page__host", "story_id")
+           "page__host", "story_id", "page__status")
 
 
 def home() -> IndexHome:
@@ -57,11 +57,11 @@ def shared_stories(story_ids: Collection[int] | None = None) -> set[int]:
 
 def documents(queryset: QuerySet[Snapshot], shared: Collection[int]) -> Iterator[IndexDoc]:
     """The index documents of these snapshots; `shared`: stories with more than one of them indexed."""
-    for pk, title, text, sort_time, captured, category, credited, site_name, host, story in (
+    for pk, title, text, sort_time, captured, category, credited, site_name, host, story, status in (
         queryset.order_by().values_list(*_FIELDS).iterator(chunk_size=2000)
     ):
         yield IndexDoc(pk, title, text, sort_time, captured, category or "", credited or site_name or "", host or "",
-                       story, copied=story is None or story in shared)
+                       story, status or "", copied=story is None or story in shared)
 
 
 def last_change() -> int:

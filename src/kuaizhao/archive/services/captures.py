@@ -38,6 +38,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         captures: list[Capture] = []
         pending: list[tuple[CapturedPage, Page, Capture]] = []  # new content waiting for a snapshot
         new_hashes: dict[int, str] = {}  # page id → content hash decided in this batch
+        was = {p.pk: p.status for p in pages.values()}  # a changed state reaches the index (status:)
         for item in items:
             page = pages[item.page_url]
             outcome = versions.outcome(item, latest.get(page.pk), new_hashes.get(page.pk))
@@ -72,6 +73,8 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
             page.latest_snapshot = snapshot
             changed.append(snapshot.pk)
         _update_pages({p.pk: p for p in pages.values()}.values())
+        changed += [p.latest_snapshot_id for p in pages.values()
+                    if p.latest_snapshot_id and p.status != was[p.pk] and p.latest_snapshot_id not in changed]
         versions.record(seen, {snapshot.pk: snapshot for snapshot in snapshots})
         changed += apply_noarchive(seen)
         log_index_changes(changed)
