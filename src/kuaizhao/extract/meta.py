@@ -27,6 +27,9 @@ UPDATED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
     "dcterms.modified", "weibo:article:update_at", "lastpublishedtime",
 )
+# The headline as the page declares it: Open Graph, Twitter cards, Dublin Core and the
+# ArticleTitle tag of Chinese government CMSs (TRS), whose <title> often names only the section.
+TITLE_META = ("og:title", "twitter:title", "dc.title", "articletitle", "headline")
 AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
 SECTION_META = ("article:section", "section", "category", "og:section", "column", "catalogs")
 
@@ -143,7 +146,8 @@ def headline(
     page_title = ""
     if (t := tree.find(".//title")) is not None:
         page_title = text_of(t)
-    hints = [h for h in (page_title, meta.get("og:title", ""), str(ld.get("headline", ""))) if h]
+    declared = first(meta, TITLE_META) or ""
+    hints = [h for h in (page_title, declared, str(ld.get("headline", ""))) if h]
     threshold = 0.8 if hints else 0.45
     # Cheap scores first; the document-order and following-text queries run only for candidates
     # that can still win (they add at most _PLACE_BONUS).
@@ -191,11 +195,23 @@ def headline(
         if accepted and score > best[0]:
             best = (score, text, el)
     if best[2] is not None:
-        return best[1], best[2]
-    for candidate in (str(ld.get("headline") or ""), meta.get("og:title", "")):
+        return _untagged(best[1], hints), best[2]
+    for candidate in (str(ld.get("headline") or ""), declared):
         if candidate.strip():
             return strip_site_suffix(candidate), None
     return strip_site_suffix(page_title), None
+
+
+# A forum's thread type before the headline ([转载] 标题, 【原创】标题): the board's label, not the title.
+_THREAD_TYPE = re.compile(r"^\s*[\[【](?:转载|原创|推荐|精华|图文|视频|分享|求助|讨论|公告|转帖)[\]】]\s*")
+
+
+def _untagged(title: str, hints: list[str]) -> str:
+    """The headline without a thread-type tag, unless the page title has the tag too."""
+    m = _THREAD_TYPE.match(title)
+    if m is None or any(m.group().strip() in h for h in hints) or len(title) - m.end() < 4:
+        return title
+    return title[m.end():]
 
 
 def _headline_part(wrapper: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
