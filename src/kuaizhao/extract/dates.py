@@ -124,11 +124,12 @@ def _stated(lines: Sequence[str], base: float, now: datetime, clock: bool, step:
 
 
 def _resolve_years(candidates: list[Candidate], now: datetime, clock: bool,
-                   rendered_year: int | None = None) -> list[Candidate]:
-    """Year-less times take the year of a full date stated for the same month and day; else, with a
-    capture time, the year `find_times` gave them from it; else the year the page's copyright line
-    says it was rendered in (sites drop the year for this year's articles); else they are dropped."""
-    anchors = {(c.day[1], c.day[2]): c.day[0] for c in reversed(candidates) if not c.yearless}
+                   rendered_year: int | None = None, known: Sequence[Candidate] = ()) -> list[Candidate]:
+    """Year-less times take the year of a full date stated for the same month and day (among these
+    candidates and those already `known`); else, with a capture time, the year `find_times` gave them
+    from it; else the year the page's copyright line says it was rendered in (sites drop the year
+    for this year's articles); else they are dropped."""
+    anchors = {(c.day[1], c.day[2]): c.day[0] for c in reversed([*known, *candidates]) if not c.yearless}
     out = []
     for c in candidates:
         if not c.yearless:
@@ -173,8 +174,8 @@ def choose(evidence: Evidence, now: datetime, clock: bool) -> Dates:
                      if (c := _declared(value, TimeProvenance.SCRIPT, 66.0 - i, now, clock)) is not None]
     everything = _resolve_years(declared + shown + weak, now, clock, e.rendered_year)
     if not [c for c in everything if c.time.provenance != TimeProvenance.URL and not c.updated]:
-        everything += _resolve_years(_stated(list(e.paragraphs), 20.0, now, clock, 1.0) + everything, now, clock,
-                                     e.rendered_year)
+        everything += _resolve_years(_stated(list(e.paragraphs), 20.0, now, clock, 1.0), now, clock,
+                                     e.rendered_year, known=everything)
     everything = _reinforced(everything)
 
     published = [c for c in everything if not c.updated]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models.functions import Length
 
-from ...schedule import DEFAULT, Schedule
+from ...schedule import Schedule
 from ..compare import compare
 from ..comparisons import as_version
 from ..models import CaptureOutcome, ChangeKind, Page, PageChange, PageStatus, RemovalReason, Snapshot, Source
@@ -153,10 +153,7 @@ def _next_check(page: Page, item: CapturedPage, latest: Latest | None, sources: 
 def schedule_of(source: Source | None) -> Schedule:
     """The source's recheck schedule (sources.toml `recheck`), else the configured default."""
     spec = (source.config or {}).get("recheck") if source is not None else None
-    if spec:
-        return _parse(spec)
-    configured = getattr(settings, "RECHECK", None)
-    return _parse(configured) if configured else DEFAULT
+    return _parse(spec or settings.RECHECK)
 
 
 _parse = lru_cache(maxsize=64)(Schedule.parse)  # parsed once per spec, not per page
