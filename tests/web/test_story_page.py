@@ -107,6 +107,10 @@ def test_the_snapshot_page_sums_up_the_story_and_links_to_it(archive, client):
     line = html.partition('class="story-line"')[2].partition("</p>")[0]
     assert f'href="/story/{story}/"' in line
     assert _text(line).endswith("首发 华夏日报 · 转载 1 家 · 最早 18:37")  # the same day as the copy: hh:mm
+    clocks = _text(html.partition('class="clocks"')[2].partition("</dl>")[0])
+    assert "最早见于他处" in clocks and "2026-01-17 18:37" in clocks
+    original_page = client.get(f"/snapshot/{_snap(original).pk}/").content.decode()
+    assert "最早见于他处" not in original_page, "the earliest copy has no earlier one"
     lonely = archive.add("另一篇报道", when=T0 + timedelta(days=3))  # a story of one copy: no line
     html = client.get(f"/snapshot/{_snap(lonely).pk}/").content.decode()
     assert "/story/" not in html and "story-line" not in html

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min
-
 from ..archive.models import ChangeKind, Page, PageChange, PageStatus, RemovalReason, Snapshot
 
 
@@ -70,11 +68,7 @@ def fate(page: Page, snap: Snapshot, history: list[Version]) -> Fate:
                 edits)
 
 
-def clocks(snap: Snapshot) -> Clocks:
-    first = None
-    if snap.story_id is not None:
-        first = (Snapshot.objects.public().filter(story=snap.story_id)
-                 .aggregate(first=Min("sort_time"))["first"])
-    if first is not None and first >= snap.sort_time:
-        first = None  # this copy is the earliest: nothing to add
+def clocks(snap: Snapshot, earliest: datetime | None) -> Clocks:
+    """`earliest`: the story's earliest copy (story.summary's), None when the story has one copy."""
+    first = earliest if earliest is not None and earliest < snap.sort_time else None
     return Clocks(snap, first, snap.captured_at, snap.page.last_seen)

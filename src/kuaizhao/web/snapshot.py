@@ -38,11 +38,11 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     history = fate.versions(snap)
     phrases, related = search_service.related(snap)
     copies = _copies(snap, COPIES_SHOWN + 1)
+    lineage = story.summary(snap) if copies else None
     response = render(request, "snapshot.html", {
         "snap": snap, "page": snap.page, "history": history, "current_category": snap.category,
-        "fate": fate.fate(snap.page, snap, history), "clocks": fate.clocks(snap),
-        "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN,
-        "lineage": story.summary(snap) if copies else None,
+        "fate": fate.fate(snap.page, snap, history), "clocks": fate.clocks(snap, lineage.earliest if lineage else None),
+        "copies": copies[:COPIES_SHOWN], "more_copies": len(copies) > COPIES_SHOWN, "lineage": lineage,
         "more": more_in_category(snap), "related": related, "phrases": phrases,
         "feeds": feeds.alternates("category", snap.category.name, snap.category.slug) if snap.category else [],
     })
