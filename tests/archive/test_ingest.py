@@ -70,3 +70,44 @@ def test_store_extracts_then_stores_the_batch(db, tmp_path):
     assert ingest.store(batch) == [CaptureOutcome.NEW_SNAPSHOT, CaptureOutcome.NOARCHIVE]
     assert Snapshot.objects.get().title == "测试新闻标题"
     warc.close()
+
+
+def recheck(n: int, body: bytes, second: int, reread: bool = False) -> ingest.Fetched:
+    page = FetchedPage(url=f"http://news.example.cn/a/{n}.html", status=200, headers=list(HTML), body=body,
+                       fetched_at=datetime(2026, 1, 17, 13, 0, second, tzinfo=UTC))
+    return ingest.Fetched(page, body, page.url, source=None, reread=reread)
+
+
+# The usual shape: the headline and the body in one wrapper, a sidebar of other news beside it.
+WRAPPED = ARTICLE.replace(b"<body>", b"<body><div class='article'>").replace(b"</body>", b"</div></body>")
+
+
+def with_sidebar(titles: str, body: bytes = WRAPPED) -> bytes:
+    return body.replace(b"</body>", f"<div class='hot'><ul><li><a href='/x'>{titles}</a></li></ul></div></body>"
+                        .encode())
+
+
+def test_a_recheck_whose_article_parts_are_unchanged_is_not_extracted_again(db, tmp_path, monkeypatch):
+    warc = WarcStore(tmp_path)
+    first = ingest.capture(recheck(1, with_sidebar("热点一"), 0), warc)
+    warc.sync()
+    assert ingest.store([first]) == [CaptureOutcome.NEW_SNAPSHOT]
+    extracted = []
+    real_read = ingest.read
+    monkeypatch.setattr(ingest, "read", lambda *a, **k: extracted.append(a[1]) or real_read(*a, **k))
+
+    sidebar = ingest.capture(recheck(1, with_sidebar("热点二：另一条新闻"), 1), warc)
+    warc.sync()
+    assert ingest.store([sidebar]) == [CaptureOutcome.SAME_ARTICLE] and extracted == []
+    assert sidebar.capture.pointer is not None, "the capture is kept in WARC all the same"
+
+    forced = ingest.capture(recheck(1, with_sidebar("热点三"), 2, reread=True), warc)
+    warc.sync()
+    assert ingest.store([forced]) == [CaptureOutcome.UNCHANGED] and len(extracted) == 1
+
+    edited = with_sidebar("热点四", WRAPPED.replace("第3段".encode(), "第三段".encode()))
+    changed = ingest.capture(recheck(1, edited, 3), warc)
+    warc.sync()
+    assert ingest.store([changed]) == [CaptureOutcome.NEW_SNAPSHOT] and len(extracted) == 2
+    assert Snapshot.objects.count() == 2
+    warc.close()

@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from ..extract import Article, NotArticle, SiteRules, read
+from ..extract import Article, NotArticle, SiteRules, read, same_article
 from .fetched import FetchedPage
 from .models import CaptureOutcome
 from .policy import refusal
 from .services import CapturedPage, store_captures
+from .services.versions import footprints
 from .warc import WarcStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Fetched:
     source: str | None = None  # source name from sources.toml
     category: str | None = None  # the listing's category, which wins over the extracted one
     rules: SiteRules = field(default_factory=SiteRules)  # the source's extraction rules
+    reread: bool = False  # extract even when the page's footprint matches (a forced re-crawl)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class PendingCapture:
     capture: CapturedPage  # article=None until extracted
     decoded_body: bytes | None = field(repr=False)  # None: nothing to extract (refused, or an HTTP error)
     rules: SiteRules
+    reread: bool = False
 
     @property
     def refused(self) -> bool:
@@ -73,15 +76,23 @@ def capture(fetched: Fetched, warc: WarcStore) -> PendingCapture:
         return PendingCapture(replace(captured, skipped=refused.outcome, reason=refused.reason), None, fetched.rules)
     captured = replace(captured, pointer=warc.write(page))
     body = fetched.decoded_body if 200 <= page.status < 300 else None
-    return PendingCapture(captured, body, fetched.rules)
+    return PendingCapture(captured, body, fetched.rules, fetched.reread)
 
 
 def store(batch: Sequence[PendingCapture]) -> list[CaptureOutcome]:
-    """Extract the article of each kept capture and store the batch; returns each one's outcome."""
+    """Extract the article of each kept capture and store the batch; returns each one's outcome.
+
+    A page whose article parts hash as they did at its last extraction (its footprint) is the same
+    article and is not extracted again: a changed sidebar costs a parse, not an extraction."""
     ready = []
+    known = footprints(p.capture.page_url for p in batch if p.decoded_body is not None and not p.reread)
     for pending in batch:
         captured = pending.capture
-        if pending.decoded_body is not None:
+        stored = known.get(captured.page_url)
+        if pending.decoded_body is not None and stored and not pending.reread and same_article(
+                pending.decoded_body, dict(captured.headers), stored, pending.rules):
+            captured = replace(captured, same_article=True)
+        elif pending.decoded_body is not None:
             found = read(pending.decoded_body, captured.url, dict(captured.headers),
                          captured=captured.fetched_at, rules=pending.rules)
             if isinstance(found, Article):

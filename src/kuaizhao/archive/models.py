@@ -46,6 +46,9 @@ class Source(models.Model):
     # What the last crawl of this source did: crawl_report.CrawlReport, written when it ends
     # (finished or interrupted); only {"started": …} while it runs or if its process was killed.
     last_crawl = models.JSONField("上次抓取情况", default=dict, blank=True)
+    # Line shapes seen changing alone on its pages → those page ids (archive/volatile.py); learned
+    # noise once seen on enough pages.
+    volatile = models.JSONField("易变行", default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +90,9 @@ class Page(models.Model):
                                       help_text="按复查计划下次抓取的时间；为空：计划已结束")
     removed_at = models.DateTimeField("发现删除", null=True, blank=True, help_text="第一次发现原文已删除的时间")
     removal_reason = models.CharField("删除方式", max_length=16, choices=RemovalReason.choices, blank=True)
+    # Where the latest article was read from and how those parts hashed (extract/footprint.py): a
+    # recheck whose page still matches is not extracted again.
+    footprint = models.TextField("文章区域指纹", blank=True, default="")
     suspect_since = models.DateTimeField("待复查自", null=True, blank=True,
                                          help_text="一次抓取读出的正文远少于上一版：再抓一次才下结论")
 

@@ -22,6 +22,8 @@ class CaptureOutcome(models.TextChoices):
     SUSPECT = "suspect", "待复查"  # a 200 page whose extraction lost most of the text: fetched again before believed
     NEW_SNAPSHOT = "new", "新快照"  # kept in WARC; its content made a new snapshot
     UNCHANGED = "unchanged", "未变化"  # kept in WARC; same content as the page's latest snapshot
+    # kept in WARC; the parts the article was read from hash as before (extract/footprint.py): not extracted
+    SAME_ARTICLE = "same-article", "未变化（未重新抽取）"
     NOT_ARTICLE = "not-article", "非文章"  # kept in WARC; extraction found no article
     HTTP_ERROR = "http-error", "HTTP 错误"  # kept in WARC; a 4xx/5xx answer
     NOARCHIVE = "noarchive", "禁止存档"  # not kept: meta robots or X-Robots-Tag said noarchive

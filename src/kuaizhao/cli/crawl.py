@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @click.option("--source", "only", multiple=True, help="Crawl only this source (by name); repeatable.")
 @click.option("--no-politeness", is_flag=True, help="No delays or AutoThrottle: only for sites you run yourself.")
 @click.option("--recrawl-all", is_flag=True,
-              help="Fetch every discovered article, and every page still on its recheck schedule, now.")
+              help="Fetch every discovered article, and every page still on its recheck schedule, now, "
+                   "without conditional requests, and extract each one again.")
 def crawl(sources_file: Path | None, only: tuple[str, ...], no_politeness: bool, recrawl_all: bool) -> None:
     """Crawl the configured sources once: discover, fetch, archive, extract, store; and recheck the
     captured articles whose scheduled recheck has come."""

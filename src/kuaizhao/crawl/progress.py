@@ -11,6 +11,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+# Outcomes of a fetch that found the article unchanged: extracted, answered 304, or its parts
+# unchanged (archive/states.py).
+UNCHANGED = ("unchanged", "not-modified", "same-article")
+
 
 def counts(stats: dict[str, Any]) -> dict[str, int]:
     """The figures a person watching a crawl wants, from Scrapy's stats."""
@@ -20,7 +24,7 @@ def counts(stats: dict[str, Any]) -> dict[str, int]:
     return {
         "fetched": stats.get("kz/fetched", 0),
         "new": stats.get("kz/outcome/new", 0),
-        "unchanged": stats.get("kz/outcome/unchanged", 0),
+        "unchanged": sum(stats.get(f"kz/outcome/{o}", 0) for o in UNCHANGED),
         "skipped": total("kz/skipped/") + stats.get("kz/outcome/noarchive", 0) + stats.get("kz/outcome/not-html", 0)
         + stats.get("kz/outcome/not-article", 0),
         "errors": total("kz/errors/unreachable") + total("kz/errors/discovery") + stats.get("kz/outcome/http-error", 0)

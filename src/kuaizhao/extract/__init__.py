@@ -19,19 +19,19 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import attribution, candidates, content, dates, lines, locate, meta, names, outlets, scripttimes, zone
+from . import attribution, candidates, content, dates, footprint, lines, locate, meta, names, outlets, scripttimes, zone
 from .article import Article, NotArticle, PageTime, Precision, TimeProvenance
-from .decode import decode
+from .decode import Decoded, decode
 from .rules import LOGIN_WALL, SOFT_404, SiteRules
 from .times import SHANGHAI
 
 __all__ = ["MIN_BODY_CHARS", "Article", "NotArticle", "PageTime", "Precision", "SiteRules", "TimeProvenance",
-           "extract", "read"]
+           "extract", "read", "same_article"]
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +87,49 @@ def _capture_time(captured: datetime | None, headers: dict[str, str]) -> datetim
         return None
 
 
+def same_article(body: bytes, headers: Mapping[str, str], stored: str, rules: SiteRules | None = None) -> bool:
+    """Whether a page still holds the article whose `Article.footprint` is `stored`, read without
+    extracting it (footprint.py): a recheck's 200 whose sidebar changed costs a parse, not an
+    extraction. False whenever in doubt."""
+    try:
+        parsed = _parse(body, {k.lower(): v for k, v in headers.items()}, rules or SiteRules())
+        if parsed is None:
+            return False
+        content.clean_tree(parsed.tree)
+        return footprint.matches(parsed.tree, parsed.head, stored)
+    except (ValueError, TypeError, etree.LxmlError, RecursionError):
+        return False
+
+
+class _Parsed(NamedTuple):
+    decoded: Decoded
+    source_text: str
+    tree: lxml_html.HtmlElement
+    metas: dict[str, str]
+    ld: dict[str, Any]
+    head: str  # the footprint's page-level parts
+
+
+def _parse(body: bytes, headers: dict[str, str], rules: SiteRules) -> _Parsed | None:
+    """Decoded, cleaned of what breaks libxml2, parsed, with the page-level metadata (before the
+    tree is cleaned of scripts, where JSON-LD lives)."""
+    decoded = decode(body, headers.get("content-type"), rules.encoding)
+    source_text = _CLOSING_ROOT.sub("", _XML_DECL.sub("", decoded.text.replace("\x00", ""), count=1))
+    if not source_text.strip():
+        return None
+    tree = lxml_html.document_fromstring(source_text)
+    metas, ld = meta.meta_tags(tree), meta.jsonld_article(tree)
+    return _Parsed(decoded, source_text, tree, metas, ld, footprint.head_parts(tree, metas, ld))
+
+
 def _extract(
     body: bytes, url: str, headers: dict[str, str], captured: datetime | None, rules: SiteRules
 ) -> Article | NotArticle:
     captured = _capture_time(captured, headers)
-    decoded = decode(body, headers.get("content-type"), rules.encoding)
-    source_text = _CLOSING_ROOT.sub("", _XML_DECL.sub("", decoded.text.replace("\x00", ""), count=1))
-    if not source_text.strip():
+    parsed = _parse(body, headers, rules)
+    if parsed is None:
         return _not_an_article(url, NotArticle.EMPTY)
-    tree = lxml_html.document_fromstring(source_text)
-
-    metas = meta.meta_tags(tree)
-    ld = meta.jsonld_article(tree)
+    decoded, source_text, tree, metas, ld, head = parsed
     scripts = scripttimes.script_texts(tree)
     crumbs = meta.breadcrumbs(tree)
     category = rules.category or meta.category(url, crumbs, metas, ld)
@@ -113,6 +144,7 @@ def _extract(
     title, title_el = meta.headline(tree, metas, ld, container)
     if rules.title and (picked := tree.cssselect(rules.title)):
         title, title_el = meta.text_of(picked[0]), picked[0]
+    marks = footprint.footprint(container, title_el, head)  # before blocks are read out
     article = lines.assemble(content.blocks(container, url), title)
     method = "dom"
     if candidates.doubtful(article, container, located):
@@ -174,6 +206,7 @@ def _extract(
         charset_reason=decoded.reason,
         images=tuple(b.src for b in article.blocks if b.kind == "img"),
         body_method=method,
+        footprint=marks if method == "dom" else None,  # another extractor's body: no region to check
     )
 
 

@@ -78,6 +78,7 @@ class Article:
     charset_reason: str = ""
     images: tuple[str, ...] = field(default=())
     body_method: str = "dom"  # which extractor's body was kept: dom, readability or trafilatura
+    footprint: str | None = None  # what the article was read from, for rechecks (footprint.py)
 
     @property
     def content_hash(self) -> str:
@@ -120,11 +121,29 @@ _VOLATILE = re.compile(
 _NOT_CONTENT = re.compile(r"[\s\W_]+")
 
 
-def content_identity(title: str, text: str) -> str:
+def content_identity(title: str, text: str, volatile: frozenset[str] = frozenset()) -> str:
     """The hash two versions share when a reader would call them the same text: compared without
     whitespace, punctuation or quotes, full and half width folded (NFKC), and without the lines
     that move on their own (read counts, the editor line, a bare date) — diffengine's fingerprint,
-    plus what Chinese portals add. A changed counter is no edit; a changed word is."""
-    kept = [line for line in text.split("\n") if len(line) > 40 or not _VOLATILE.search(line.strip())]
+    plus what Chinese portals add. A changed counter is no edit; a changed word is.
+
+    `volatile`: line shapes (`line_shape`) a source's pages were seen to change on their own
+    (archive/volatile.py learns them per source), left out as well."""
+    kept = [line for line in text.split("\n") if not _noise(line.strip(), volatile)]
     folded = [_NOT_CONTENT.sub("", unicodedata.normalize("NFKC", part)) for part in (title, *kept)]
     return hashlib.sha256("\x00".join(folded).encode("utf-8")).hexdigest()
+
+
+SHORT_LINE = 40  # characters: a longer line is prose, never noise
+_FIGURE = re.compile(r"\d+(?:[.,:：]\d+)*")
+
+
+def line_shape(line: str) -> str:
+    """A line with its figures masked: 阅读 1,234 and 阅读 1,256 are both "阅读 #"."""
+    return _FIGURE.sub("#", line.strip())
+
+
+def _noise(line: str, volatile: frozenset[str]) -> bool:
+    if len(line) > SHORT_LINE:
+        return False
+    return bool(_VOLATILE.search(line)) or (bool(volatile) and line_shape(line) in volatile)

@@ -28,4 +28,5 @@ class CapturedPage:
     reason: str = ""
     source: str | None = None  # source name from sources.toml
     category: str | None = None  # the listing's category, which wins over the extracted one
+    same_article: bool = False  # the page's footprint matched: same article, not extracted again
     gone: str = ""  # no article, and the page shows the article is gone (a RemovalReason value)

@@ -33,6 +33,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         categories = category_map()
         pages = _pages_for(items, sources)
         latest = versions.latest_versions(pages.values())
+        noise = versions.Noise(items, pages, latest)
         seen: list[versions.Seen] = []
         outcomes: list[CaptureOutcome] = []
         captures: list[Capture] = []
@@ -41,7 +42,8 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         was = {p.pk: p.status for p in pages.values()}  # a changed state reaches the index (status:)
         for item in items:
             page = pages[item.page_url]
-            outcome = versions.outcome(item, latest.get(page.pk), new_hashes.get(page.pk))
+            current, source = latest.get(page.pk), sources.get(item.source or "")
+            outcome = versions.outcome(item, current, new_hashes.get(page.pk), noise.only(item, current, source))
             outcomes.append(outcome)
             capture = Capture(
                 page=page, url=item.url[:2000], fetched_at=item.fetched_at, http_status=item.http_status,
@@ -55,6 +57,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
             captures.append(capture)
             seen += versions.advance(page, item, outcome, latest.get(page.pk), sources)
             if outcome == CaptureOutcome.NEW_SNAPSHOT:
+                noise.learn(item, current, source, page)
                 assert item.article is not None
                 new_hashes[page.pk] = item.article.content_hash
                 pending.append((item, page, capture))
@@ -76,6 +79,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
         changed += [p.latest_snapshot_id for p in pages.values()
                     if p.latest_snapshot_id and p.status != was[p.pk] and p.latest_snapshot_id not in changed]
         versions.record(seen, {snapshot.pk: snapshot for snapshot in snapshots})
+        noise.save()
         changed += apply_noarchive(seen)
         log_index_changes(changed)
     return outcomes
@@ -83,7 +87,7 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
 
 
 _PAGE_STATE = ("status", "last_fetched", "last_seen", "latest_snapshot", "source", "next_check", "removed_at",
-               "removal_reason", "suspect_since")
+               "removal_reason", "suspect_since", "footprint")
 
 
 def _update_pages(pages: Iterable[Page]) -> None:

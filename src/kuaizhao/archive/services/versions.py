@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models.functions import Length
 
 from ...schedule import Schedule
+from .. import volatile
 from ..compare import compare
 from ..comparisons import as_version
 from ..models import CaptureOutcome, ChangeKind, Page, PageChange, PageStatus, RemovalReason, Snapshot, Source
@@ -33,6 +34,8 @@ SHRINK = 0.5  # a new reading with under half the previous text is suspect
 RETRY_SUSPECT = timedelta(minutes=10)  # how soon a suspect reading is fetched again
 _HTTP_GONE = {404: RemovalReason.HTTP_404, 410: RemovalReason.HTTP_410, 451: RemovalReason.HTTP_451}
 _GONE = {r.value: r for r in RemovalReason}
+_LIVE = (CaptureOutcome.NEW_SNAPSHOT, CaptureOutcome.UNCHANGED, CaptureOutcome.NOT_MODIFIED,
+         CaptureOutcome.SAME_ARTICLE)
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,57 @@ def latest_versions(pages: Iterable[Page]) -> dict[int, Latest]:
     return {by_snapshot[pk]: Latest(pk, digest, length, published) for pk, digest, length, published in rows}
 
 
-def outcome(item: CapturedPage, latest: Latest | None, decided: str | None) -> CaptureOutcome:
-    """What one fetch of a page is. `decided`: the content hash an earlier fetch in the batch set."""
+def footprints(page_urls: Iterable[str]) -> dict[str, str]:
+    """Page URL → the footprint of its current article, for the pages that hold one (one query)."""
+    return dict(Page.objects.filter(url__in=list(page_urls), latest_snapshot__isnull=False)
+                .exclude(footprint="").exclude(status=PageStatus.EXCLUDED).values_list("url", "footprint"))
+
+
+class Noise:
+    """A batch's view of the volatile lines learned per source (archive/volatile.py): whether a
+    new reading differs from the current version only by them, and what an edit teaches."""
+
+    def __init__(self, items: Sequence[CapturedPage], pages: dict[str, Page], latest: dict[int, Latest]) -> None:
+        differing = [latest[p.pk].snapshot_id for i in items if i.article is not None
+                     and (p := pages[i.page_url]).pk in latest and latest[p.pk].content_hash != i.article.content_hash]
+        self.old = {pk: (title, text) for pk, title, text in
+                    Snapshot.objects.filter(pk__in=differing).values_list("pk", "title", "text")} if differing else {}
+        self.dirty: dict[int, Source] = {}
+
+    def only(self, item: CapturedPage, latest: Latest | None, source: Source | None) -> bool:
+        old = self.old.get(latest.snapshot_id) if latest else None
+        if old is None or item.article is None or source is None:
+            return False
+        return volatile.same_but_noise(*old, item.article.title, item.article.text, volatile.learned(source.volatile))
+
+    def learn(self, item: CapturedPage, latest: Latest | None, source: Source | None, page: Page) -> None:
+        old = self.old.get(latest.snapshot_id) if latest else None
+        if old is None or item.article is None or source is None:
+            return
+        shapes = volatile.noise_shapes(*old, item.article.title, item.article.text)
+        if shapes and volatile.observe(source.volatile, shapes, page.pk):
+            self.dirty[source.pk] = source
+
+    def save(self) -> None:
+        if self.dirty:
+            Source.objects.bulk_update(list(self.dirty.values()), ["volatile"])
+
+
+def outcome(item: CapturedPage, latest: Latest | None, decided: str | None, noise: bool = False) -> CaptureOutcome:
+    """What one fetch of a page is. `decided`: the content hash an earlier fetch in the batch set;
+    `noise`: the reading differs from the current version only by the source's learned noise."""
     if item.skipped is not None:
         return item.skipped
     if item.http_status == 304:
         return CaptureOutcome.NOT_MODIFIED
     if item.http_status >= 400:
         return CaptureOutcome.HTTP_ERROR
+    if item.same_article and latest is not None:
+        return CaptureOutcome.SAME_ARTICLE
     if item.article is None:
         return CaptureOutcome.NOT_ARTICLE
     current = decided or (latest.content_hash if latest else None)
-    if current == item.article.content_hash:
+    if current == item.article.content_hash or (noise and decided is None):
         return CaptureOutcome.UNCHANGED
     if decided is None and latest is not None and len(item.article.text) < SHRINK * latest.length:
         return CaptureOutcome.SUSPECT
@@ -99,7 +141,7 @@ def advance(page: Page, item: CapturedPage, result: CaptureOutcome, latest: Late
         if had_article and page.status != PageStatus.EXCLUDED:
             seen.append(Seen(page, ChangeKind.WITHDRAWN, at))
         page.status = PageStatus.EXCLUDED
-    elif result in (CaptureOutcome.NEW_SNAPSHOT, CaptureOutcome.UNCHANGED, CaptureOutcome.NOT_MODIFIED):
+    elif result in _LIVE:
         if result == CaptureOutcome.NEW_SNAPSHOT and had_article:
             seen.append(Seen(page, ChangeKind.EDITED, at, before=page.latest_snapshot_id))
         if was_removed or page.status == PageStatus.EXCLUDED:
@@ -112,6 +154,8 @@ def advance(page: Page, item: CapturedPage, result: CaptureOutcome, latest: Late
         else:
             page.status = PageStatus.LIVE
         page.last_seen, page.suspect_since = at, None
+        if item.article is not None:
+            page.footprint = item.article.footprint or ""
         page.removed_at, page.removal_reason = None, ""
     elif result == CaptureOutcome.HTTP_ERROR:
         if (reason := _HTTP_GONE.get(item.http_status)) is not None:
@@ -147,7 +191,15 @@ def _next_check(page: Page, item: CapturedPage, latest: Latest | None, sources: 
         return item.fetched_at + RETRY_SUSPECT
     published = item.article.published.value if item.article and item.article.published else None
     born = min(t for t in (page.first_seen, published or page.first_seen, latest.published if latest else None) if t)
-    return schedule_of(page.source or sources.get(item.source or "")).next_check(born, item.fetched_at)
+    return schedule_of(_source_of(page, sources) or sources.get(item.source or "")).next_check(born, item.fetched_at)
+
+
+def _source_of(page: Page, sources: dict[str, Source]) -> Source | None:
+    """The page's source from the batch's sources when it is among them: `page.source` would be a
+    query per page (half of a recheck's store time)."""
+    if page.source_id is None:
+        return None
+    return next((s for s in sources.values() if s.pk == page.source_id), None) or page.source
 
 
 def schedule_of(source: Source | None) -> Schedule:

@@ -181,6 +181,7 @@ class ArchiveSpider(scrapy.Spider):
         yield Fetched(
             page=raw, decoded_body=response.body, page_url=response.meta["kz_page_url"],
             source=source.name, category=response.meta.get("kz_category"), rules=source.site_rules,
+            reread=self.recrawl_all,
         )
 
     def article_failed(self, failure: Failure) -> Iterator[FailedFetch]:
