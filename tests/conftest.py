@@ -164,13 +164,14 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def take_down(snapshot_ids: list[int]) -> list[int]:
-    """Take snapshots down as operators do (the admin action, `kuaizhao takedown`): the service,
-    then the search index catches up with the change log."""
+def take_down(snapshot_ids: list[int], versions_only: bool = False, action: str = "block") -> list[int]:
+    """Take snapshots down as operators do (the admin action, `kuaizhao takedown`): the service
+    (a block rule on each page's URL; `versions_only`: on just these versions), then the search
+    index catches up with the change log."""
     from kuaizhao.archive import services
     from kuaizhao.search import sync
 
-    done = services.take_down(snapshot_ids)
+    done = services.take_down(snapshot_ids, action=action, versions_only=versions_only)
     sync.apply_pending(wait=10.0)
     return done
 

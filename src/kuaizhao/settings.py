@@ -163,6 +163,28 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kuaizhao"}
 }
 
+# --- takedown requests and mail ---------------------------------------------------------------
+
+# Takedown notices one client address may file per hour through /takedown/ (0: no limit).
+TAKEDOWN_PER_HOUR = int(_env("KUAIZHAO_TAKEDOWN_PER_HOUR", "5"))
+# Evidence a notice may attach: how many files, and how large each (MiB); PDF, images, plain text.
+TAKEDOWN_MAX_FILES = int(_env("KUAIZHAO_TAKEDOWN_MAX_FILES", "5"))
+TAKEDOWN_MAX_FILE_MB = float(_env("KUAIZHAO_TAKEDOWN_MAX_FILE_MB", "5"))
+# Operators told of every new notice, comma-separated addresses (empty: nobody is mailed).
+TAKEDOWN_NOTIFY = [a.strip() for a in _env("KUAIZHAO_TAKEDOWN_NOTIFY", "").split(",") if a.strip()]
+# Attachments are kept here, never served publicly (operators open them in the admin).
+MEDIA_ROOT = str(Path(_env("KUAIZHAO_UPLOAD_DIR", str(DATA_DIR / "uploads"), "<KUAIZHAO_DATA_DIR>/uploads")).resolve())
+# Mail (takedown receipts, operators' notices): SMTP when a host is set, else printed to the
+# console (Django's console backend), so a fresh install works without a mail server.
+EMAIL_HOST = _env("KUAIZHAO_SMTP_HOST", "")
+EMAIL_PORT = int(_env("KUAIZHAO_SMTP_PORT", "25"))
+EMAIL_HOST_USER = _env("KUAIZHAO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = _env("KUAIZHAO_SMTP_PASSWORD", "", "(empty)")
+EMAIL_USE_TLS = _flag("KUAIZHAO_SMTP_TLS", False)
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = _env("KUAIZHAO_MAIL_FROM", "kuaizhao@localhost")
+
 # --- Django -----------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -190,6 +212,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kuaizhao.web.tombstone.TombstoneMiddleware",  # a blocked snapshot's URL answers 451
 ]
 ROOT_URLCONF = "kuaizhao.urls"
 WSGI_APPLICATION = "kuaizhao.wsgi.application"

@@ -13,7 +13,8 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from kuaizhao.archive import services
-from kuaizhao.archive.models import Category, Snapshot, Source, TakedownState
+from kuaizhao.archive.models import AccessRule, Category, Snapshot, Source, TakedownRequest, TakedownState
+from kuaizhao.archive.services import access, requests
 from kuaizhao.search import sync
 
 # Form controls an admin page of captured rows may hold: the CSRF token, the search box, and the
@@ -44,14 +45,18 @@ def visible(html: str) -> str:
 
 
 def captured(model: type) -> bool:
-    """Every archive model but categories holds what was captured (or derived from it)."""
-    return model._meta.app_label == "archive" and model is not Category
+    """Every archive model but categories and the takedown records (operators' own, changed
+    through the decision forms) holds what was captured (or derived from it)."""
+    return model._meta.app_label == "archive" and model not in (Category, AccessRule, TakedownRequest)
 
 
 def test_no_captured_field_is_editable_anywhere(admin_client, archive):
     archive.add("泰国总理英拉：不辞职也不解散国会", text=TEXT_A, category="国际")
     archive.add("英拉呼吁示威者结束示威", text=TEXT_B, category="国际")
     Group.objects.create(name="值班编辑")
+    requests.submit(requests.Notice(name="张三", email="z@example.cn", address="长沙", relationship="owner",
+                                    basis="copyright", statement="说明", targets=[("url", "http://a.cn/1.htm")]))
+    access.add_rule("host", "a.cn", "block", "operator")
     walked = set()
     for model in admin.site._registry:
         opts = model._meta
@@ -72,7 +77,7 @@ def test_no_captured_field_is_editable_anywhere(admin_client, archive):
         before = model_to_dict(obj)
         forged = {f.name: "篡改" if f.get_internal_type() in ("CharField", "TextField") else "1"
                   for f in opts.concrete_fields if not f.primary_key}
-        forged["takedown"] = TakedownState.TAKEN_DOWN
+        forged["takedown"] = TakedownState.BLOCKED
         assert admin_client.post(change_url, forged).status_code == 403, opts.label
         obj.refresh_from_db()
         assert model_to_dict(obj) == before, opts.label
@@ -121,7 +126,7 @@ def test_takedown_action_hides_the_snapshot_from_search_totals_and_facets(admin_
     done = admin_client.post(changelist, {"action": "take_down", "_selected_action": [gone.pk]}, follow=True)
     assert "已下架 1 条快照" in done.content.decode()
     gone.refresh_from_db()
-    assert gone.takedown == TakedownState.TAKEN_DOWN
+    assert gone.takedown == TakedownState.BLOCKED
     # No apply_pending here: the action brought the index up to date itself.
     html = admin_client.get("/search", {"q": "英拉"}).content.decode()
     assert "找到 2 篇" in html and _facet(html, "国际") == "1" and _facet(html, "体育") == "1"
@@ -130,7 +135,7 @@ def test_takedown_action_hides_the_snapshot_from_search_totals_and_facets(admin_
 
     # The snapshot's own page in the admin shows the state and offers the way back.
     page = admin_client.get(reverse("admin:archive_snapshot_change", args=[gone.pk])).content.decode()
-    assert "已下架" in page and "恢复显示" in page
+    assert "已屏蔽" in page and "恢复显示" in page
     restore = reverse("admin:archive_snapshot_restore", args=[gone.pk])
     assert admin_client.get(restore).status_code == 405, "a decision is a POST"
     admin_client.post(restore)

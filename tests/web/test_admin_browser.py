@@ -46,18 +46,18 @@ def test_taking_a_snapshot_down_in_chromium(django_db_serialized_rollback, live_
             page.select_option("select[name=action]", label="下架（隐藏快照）")
             page.get_by_role("button", name="执行").click()
             expect(page.locator("ul.messagelist")).to_contain_text("已下架 1 条快照")
-            expect(page.locator("td.field-state").first).to_have_text("已下架")
+            expect(page.locator("td.field-state").first).to_have_text("已屏蔽（451）")
             page.screenshot(path=str(artifacts / "admin-snapshots-1024.png"))
 
             page.locator("th.field-headline a").first.click()
-            expect(page.locator("div.form-row.field-takedown")).to_contain_text("已下架")
+            expect(page.locator("div.form-row.field-takedown")).to_contain_text("已屏蔽")
             fields = page.locator("#content-main input:visible, #content-main textarea, #content-main select")
             assert fields.count() == 0, "nothing of a snapshot is editable"
             page.get_by_role("button", name="恢复显示").click()
             expect(page.locator("ul.messagelist")).to_contain_text("已恢复显示 1 条快照")
             expect(page.get_by_role("button", name="下架（隐藏快照）")).to_be_visible()
             page.screenshot(path=str(artifacts / "admin-snapshot-1024.png"), full_page=True)
-            page.goto(live_server.url + "/admin/archive/snapshot/?takedown__exact=taken-down")
+            page.goto(live_server.url + "/admin/archive/snapshot/?takedown__exact=blocked")
             expect(page.locator("th.field-headline a")).to_have_count(0)
         finally:
             browser.close()

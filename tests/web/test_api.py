@@ -100,11 +100,11 @@ def test_pages_stay_listed_while_anything_of_them_is_public(client, archive):
 
     assert Page.objects.get(url=empty).snapshots.count() == 0
     assert {url, empty} <= listed()
-    take_down([first.pk])
+    take_down([first.pk], versions_only=True)
     assert url in listed(), "one version is still public"
     (page,) = client.get("/api/pages", {"url": url}).json()["items"]
     assert page["snapshots"] == [second.pk]
-    take_down([second.pk])
+    take_down([second.pk], versions_only=True)
     assert url not in listed() and empty in listed()
     assert client.get("/api/pages", {"host": "hx.example.cn"}).json()["items"][0]["url"] == empty
 

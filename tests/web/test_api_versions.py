@@ -64,13 +64,13 @@ def test_the_diff_is_structured_and_applies_to_the_old_text(client, edited):
 
 def test_a_taken_down_version_is_neither_listed_nor_compared(client, edited):
     first, second, third = edited
-    take_down([second.pk])
+    take_down([second.pk], versions_only=True)
     items = client.get(f"/api/pages/{first.page_id}/versions").json()["items"]
     assert [i["id"] for i in items] == [first.pk, third.pk]
     response = client.get(f"/api/pages/{first.page_id}/diff", {"from": second.pk, "to": third.pk})
     assert response.status_code == 404 and response.json()["code"] == "not-found"
     assert response["Content-Type"] == "application/problem+json"
-    take_down([first.pk, third.pk])
+    take_down([first.pk, third.pk], versions_only=True)
     assert client.get(f"/api/pages/{first.page_id}/versions").status_code == 404
 
 

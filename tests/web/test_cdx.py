@@ -189,11 +189,12 @@ def test_a_new_capture_between_two_requests_does_not_repeat_a_line(client, site)
 
 
 def test_taken_down_versions_are_in_no_page_and_no_count(client, site):
+    """Excluded versions are listed nowhere (a blocked one is listed as blocked: test_access_rules)."""
     snaps = list(Snapshot.objects.filter(page__url=URL).order_by("captured_at"))
-    take_down([snaps[1].pk])
+    take_down([snaps[1].pk], versions_only=True, action="exclude")
     assert [r["statuscode"] for r in rows(client, url=URL)] == ["200", "404", "200"]
     assert client.get("/cdx", {**HOST, "showNumPages": "true", "pageSize": "1"}).content == b"8\n"
-    take_down([s.pk for s in snaps])  # every version gone: the page, and its 404, are hidden
+    take_down([s.pk for s in snaps], action="exclude")  # every version gone: the page, its 404 too
     assert rows(client, url=URL) == []
     assert client.get(f"/web/{rows(client, **HOST)[0]['timestamp']}id_/{URL}").status_code in (302, 404)
 

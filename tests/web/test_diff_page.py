@@ -83,11 +83,11 @@ def test_noise_can_be_ignored(client, archive):
 
 def test_a_taken_down_version_cannot_be_compared(client, edited):
     first, second, third = edited
-    take_down([second.pk])
+    take_down([second.pk], versions_only=True)
     get(client, f"/page/{first.page_id}/diff/?from={first.pk}&to={second.pk}", 404)
     html = get(client, f"/page/{first.page_id}/diff/?to={third.pk}")  # the previous public one is the first
     assert f'href="/snapshot/{first.pk}/"' in html and f"/snapshot/{second.pk}/" not in html
-    take_down([first.pk, third.pk])
+    take_down([first.pk, third.pk], versions_only=True)
     get(client, f"/page/{first.page_id}/diff/", 404)
 
 

@@ -141,7 +141,7 @@ def test_timegate_redirects_to_the_closest_memento(client, versions):
 
 
 def test_taken_down_versions_are_not_mementos(client, versions):
-    take_down([versions[1].pk])
+    take_down([versions[1].pk], versions_only=True, action="exclude")
     rows = client.get("/cdx", {"url": URL, "output": "json"}).json()
     assert len(rows) == 3
     timemap = client.get(f"/timemap/link/{URL}").content.decode()

@@ -9,13 +9,27 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from .access import AccessRule, TakedownAttachment, TakedownEvent, TakedownRequest
 from .crawl_report import CrawlReport
 from .history import PageChange
 from .querysets import CaptureQuerySet, PageQuerySet, SnapshotQuerySet
-from .states import CaptureOutcome, ChangeKind, PageStatus, RemovalReason, TakedownState
+from .states import (
+    Basis,
+    CaptureOutcome,
+    ChangeKind,
+    PageStatus,
+    Relationship,
+    RemovalReason,
+    RequestState,
+    RuleAction,
+    RuleScope,
+    TakedownState,
+)
 
-__all__ = ["Capture", "CaptureOutcome", "Category", "ChangeKind", "IndexChange", "Page", "PageChange", "PageStatus",
-           "RemovalReason", "Snapshot", "Source", "Story", "StoryBucket", "TakedownState"]
+__all__ = ["AccessRule", "Basis", "Capture", "CaptureOutcome", "Category", "ChangeKind", "IndexChange", "Page",
+           "PageChange", "PageStatus", "Relationship", "RemovalReason", "RequestState", "RuleAction", "RuleScope",
+           "Snapshot", "Source", "Story", "StoryBucket", "TakedownAttachment", "TakedownEvent", "TakedownRequest",
+           "TakedownState"]
 
 
 class Category(models.Model):

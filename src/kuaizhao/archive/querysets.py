@@ -27,6 +27,20 @@ class SnapshotQuerySet(models.QuerySet["Snapshot"]):
 
         return self.filter(takedown=TakedownState.NONE)
 
+    def tombstoned(self) -> SnapshotQuerySet:
+        """Hidden snapshots a reader is told about: blocked by a rule, so their URL answers 451 with
+        the request that blocked it, and CDX lists them as blocked (pywb's `block`). Excluded and
+        withdrawn snapshots are not told about at all."""
+        from .models import TakedownState
+
+        return self.filter(takedown=TakedownState.BLOCKED)
+
+    def listed(self) -> SnapshotQuerySet:
+        """What an index of captures (CDX, TimeMap) may list: public and blocked snapshots."""
+        from .models import TakedownState
+
+        return self.filter(takedown__in=[TakedownState.NONE, TakedownState.BLOCKED])
+
     def hidden(self) -> SnapshotQuerySet:
         """The complement of `public()`: snapshots no reader may see (the gate's other side)."""
         from .models import TakedownState
@@ -92,3 +106,11 @@ class CaptureQuerySet(models.QuerySet["Capture"]):
         from .models import Snapshot
 
         return self.filter(~models.Exists(Snapshot.objects.hidden().filter(capture=models.OuterRef("pk"))))
+
+    def listed(self) -> CaptureQuerySet:
+        """Captures an index (CDX) may list: the public ones and those of blocked snapshots,
+        which are listed as blocked (their replay answers 451); excluded and withdrawn are absent."""
+        from .models import Snapshot, TakedownState
+
+        unlisted = Snapshot.objects.hidden().exclude(takedown=TakedownState.BLOCKED)
+        return self.filter(~models.Exists(unlisted.filter(capture=models.OuterRef("pk"))))

@@ -31,11 +31,59 @@ class CaptureOutcome(models.TextChoices):
 
 
 class TakedownState(models.TextChoices):
-    """Whether a snapshot may be shown; the takedown process moves snapshots between these."""
+    """Whether a snapshot may be shown. Set only from the access rules and the publisher's
+    noarchive (services/access.py), never by hand: a rule binds to URLs, so a later version of a
+    page is hidden as its earlier ones are."""
 
     NONE = "none", "公开"  # shown
-    TAKEN_DOWN = "taken-down", "已下架"  # hidden from every public read, kept for the record
+    BLOCKED = "blocked", "已屏蔽（451）"  # a block rule: a 451 tombstone in its place, listed in CDX as blocked
+    EXCLUDED = "excluded", "已排除（404）"  # an exclude rule: as if never archived, absent from every index
     WITHDRAWN = "withdrawn", "发布者不许存档"  # the page later said noarchive; shown again if it stops saying so
+
+
+class RuleAction(models.TextChoices):
+    """What an access rule does to the snapshots it covers (pywb's access controls)."""
+
+    BLOCK = "block", "屏蔽（451，保留记录）"
+    EXCLUDE = "exclude", "排除（404，不留痕迹）"
+    ALLOW = "allow", "允许（例外）"  # shows what a broader rule hides
+
+
+class RuleScope(models.TextChoices):
+    """Which URLs an access rule covers."""
+
+    URL = "url", "单个网址"  # the page, whatever its scheme, www., case or query order
+    PREFIX = "prefix", "网址前缀"  # every page whose address starts so
+    HOST = "host", "整个网站"  # every page of the host and its subdomains
+
+
+class RequestState(models.TextChoices):
+    """Where a takedown request stands (《信息网络传播权保护条例》§14–17: notice, removal, counter-notice)."""
+
+    RECEIVED = "received", "已收到"
+    REVIEWING = "reviewing", "审核中"
+    APPROVED = "approved", "已批准"  # its access rules are in force
+    REJECTED = "rejected", "已驳回"
+    COUNTERED = "countered", "收到反通知"  # the approved removal is disputed; the rules stay meanwhile
+    RESTORED = "restored", "已恢复"  # the counter-notice held: the rules are lifted
+    UPHELD = "upheld", "维持删除"  # the counter-notice did not hold
+
+
+FINAL_REQUEST_STATES = (RequestState.REJECTED, RequestState.RESTORED, RequestState.UPHELD)
+
+
+class Basis(models.TextChoices):
+    COPYRIGHT = "copyright", "著作权"
+    PRIVACY = "privacy", "隐私"
+    DEFAMATION = "defamation", "名誉权"
+    OTHER = "other", "其他"
+
+
+class Relationship(models.TextChoices):
+    OWNER = "owner", "权利人本人"
+    AGENT = "agent", "权利人的代理人"
+    SUBJECT = "subject", "文中涉及的当事人"
+    OTHER = "other", "其他"
 
 
 class RemovalReason(models.TextChoices):

@@ -4,7 +4,8 @@
     crawl.py     crawl, recheck          one crawl of the configured sources; rechecks of due pages
     site.py      serve, manage           the web site; Django's own commands
     search.py    search, reindex         search from the terminal; the index
-    archive.py   status, stories, takedown
+    archive.py   status, stories
+    takedown.py  takedown …              takedown requests and access rules, as in the admin
     extract.py   extract                 one saved page, or a gold directory's scores
     warc.py      warc export, warc import
 """
@@ -12,7 +13,7 @@
 import click
 
 from .. import __version__
-from . import archive, crawl, demo, extract, search, site, warc
+from . import archive, crawl, demo, extract, search, site, takedown, warc
 from .startup import Group
 
 
@@ -23,5 +24,5 @@ def main() -> None:
 
 
 for command in (demo.demo, demo.demo_site, crawl.crawl, crawl.recheck, site.serve, extract.extract, search.search,
-                search.reindex, archive.status, archive.stories, archive.takedown, warc.warc, site.manage):
+                search.reindex, archive.status, archive.stories, takedown.takedown, warc.warc, site.manage):
     main.add_command(command)

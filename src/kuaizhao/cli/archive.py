@@ -1,5 +1,5 @@
-"""`kuaizhao status`, `kuaizhao stories` and `kuaizhao takedown`: what the archive holds, and the
-operators' changes to it (through the services, as the admin makes them)."""
+"""`kuaizhao status` and `kuaizhao stories`: what the archive holds, and grouping old snapshots
+into stories (through the services, as a crawl does)."""
 
 from __future__ import annotations
 
@@ -106,37 +106,3 @@ def stories() -> None:
     from ..search import sync
 
     sync.apply_pending(wait=30.0)
-
-
-@click.command()
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--restore", is_flag=True, help="Show the snapshots again instead.")
-def takedown(targets: tuple[str, ...], restore: bool) -> None:
-    """Take snapshots down: hidden from every page, feed, search result, sitemap and API answer,
-    kept for the record. TARGETS are snapshot ids or original URLs (every version of that page)."""
-    django_setup(reading=True)
-    from ..archive import services
-    from ..archive.models import Snapshot
-    from ..archive.urlkeys import urlkey
-    from ..search import sync
-
-    ids: list[int] = []
-    unknown = []
-    for target in targets:
-        if target.isdigit():
-            found = list(Snapshot.objects.filter(pk=int(target)).values_list("pk", flat=True))
-        else:  # matched as CDX and Memento match: scheme, www., case and query order do not matter
-            found = list(Snapshot.objects.filter(page__urlkey=urlkey(target)).values_list("pk", flat=True))
-        ids += found
-        if not found:
-            unknown.append(target)
-    if unknown:
-        raise click.ClickException(f"no snapshot {', '.join(unknown)} (give snapshot ids or archived URLs); "
-                                   "nothing was changed")
-    changed = services.restore(ids) if restore else services.take_down(ids)
-    sync.catch_up(wait=10.0)
-    verb = "restored" if restore else "taken down"
-    click.echo(f"{verb}: {len(changed)} snapshot(s)" + (f" ({', '.join(map(str, changed))})" if changed else "")
-               + (f"; {len(ids) - len(changed)} already were" if len(ids) > len(changed) else ""))
-    for snap in Snapshot.objects.filter(pk__in=changed).select_related("page").order_by("pk"):
-        click.echo(f"  {snap.pk:>6}  {snap.title}  {snap.page.url}")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings as django_settings
 from scrapy.crawler import CrawlerProcess
 
-from ..archive.services import end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
+from ..archive.services import access, end_crawl, known_pages, pages_to_recheck, start_crawl, sync_sources
 from ..sources import Source
 from .progress import counts
 from .spiders.archive import ArchiveSpider
@@ -58,6 +58,7 @@ class CrawlSummary:
         reasons = {
             "already fresh (recheck not due)": s.get("kz/skipped/fresh", 0),
             "forbidden by robots.txt": s.get("kz/skipped/robots", 0),
+            "excluded by an access rule (takedown)": s.get("kz/skipped/excluded", 0),
             "noarchive (publisher forbids archiving)": s.get("kz/outcome/noarchive", 0),
             "not HTML": s.get("kz/outcome/not-html", 0),
             "no article on the page": s.get("kz/outcome/not-article", 0),
@@ -165,7 +166,7 @@ def run_crawl(sources: list[Source], options: CrawlOptions = CrawlOptions()) -> 
         recrawl_all=options.recrawl_all, listing_max_pages=django_settings.LISTING_MAX_PAGES,
         # --recrawl-all looks at every page still on its schedule, due or not
         recheck=pages_to_recheck(names, datetime.max.replace(tzinfo=UTC) if options.recrawl_all else started_at),
-        deep_listings=deep, discover=not options.recheck_only,
+        deep_listings=deep, discover=not options.recheck_only, rules=access.rules_in_force(),
     )
     started = time.monotonic()
     process.start()

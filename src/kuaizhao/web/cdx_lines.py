@@ -38,7 +38,7 @@ from .cdx_params import CdxQuery
 from .wayback import timestamp14
 
 COLUMNS = ("pk", "page__urlkey", "page__url", "url", "fetched_at", "content_type", "http_status",
-           "payload_sha256", "warc_length")
+           "payload_sha256", "warc_length", "blocked")
 ORDER = ("page__urlkey", "fetched_at", "pk")
 REVERSE = ("-page__urlkey", "-fetched_at", "-pk")
 MAX_SCAN = 100_000  # database rows read for one unpaged answer; more is a resumeKey away
@@ -75,11 +75,11 @@ def _digest(sha256_hex: str) -> str:
 
 
 def line(row: Row) -> Line:
-    pk, page_key, page_url, url, fetched_at, content_type, status, sha, warc_length = row
+    pk, page_key, page_url, url, fetched_at, content_type, status, sha, warc_length, blocked = row
     key = page_key if url == page_url and page_key else urlkey(url)  # the same, unless redirected
     fields = {"urlkey": key, "timestamp": timestamp14(fetched_at), "original": url,
               "mimetype": content_type or "-", "statuscode": str(status), "digest": _digest(sha),
-              "length": str(warc_length) if warc_length else "-"}
+              "length": str(warc_length) if warc_length else "-", "access": "block" if blocked else "allow"}
     return Line((page_key, fetched_at, pk), fields, pk)
 
 
@@ -87,9 +87,11 @@ def captures(url: str, match: str) -> QuerySet[Capture]:
     """Replayable captures of pages matching `url` by SURT key, through the gate (unordered)."""
     # A version's page is public with it; only an error answer asks the page's gate.
     version = Exists(Snapshot.objects.public().filter(capture=OuterRef("pk")))
+    blocked = Exists(Snapshot.objects.tombstoned().filter(capture=OuterRef("pk")))
     error = Q(outcome=CaptureOutcome.HTTP_ERROR, warc_file__gt="") & Exists(
         Page.objects.public().filter(pk=OuterRef("page")))
-    qs = Capture.objects.public().filter(version | error)
+    # A blocked version is listed (access "block"; replaying it is a 451), as pywb lists it.
+    qs = Capture.objects.listed().filter(version | blocked | error).annotate(blocked=blocked)
     if match == "exact":
         return qs.filter(page__urlkey=urlkey(url))
     if match == "prefix":

@@ -19,6 +19,8 @@ from typing import Literal
 import regex
 
 FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+# Asked for by name (fl=…,access; filter=access:block): "block" for a capture a rule blocks.
+EXTRA_FIELDS = ("access",)
 ALIASES = {"url": "original", "mime": "mimetype", "status": "statuscode"}  # pywb's names
 MATCH_TYPES = ("exact", "prefix", "host", "domain")
 SORTS = ("default", "reverse", "closest")
@@ -33,8 +35,8 @@ Kind = Literal["regex", "contains", "exact"]
 def field_name(name: str) -> str:
     """A CDX field's name (IA's or pywb's spelling) as IA spells it."""
     name = ALIASES.get(name, name)
-    if name not in FIELDS:
-        raise ValueError(f"没有这个字段：{name}（可用：{', '.join(FIELDS)}）")
+    if name not in FIELDS and name not in EXTRA_FIELDS:
+        raise ValueError(f"没有这个字段：{name}（可用：{', '.join(FIELDS + EXTRA_FIELDS)}）")
     return name
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from ..archive.models import Capture, Snapshot
 from ..archive.warc import WarcPointer, WarcStore
-from . import cdx_lines, links, wayback
+from . import cdx_lines, links, tombstone, wayback
 from .cdx_params import CdxQuery, timestamp_bound
 from .snapshot import RAW_CSP
 
@@ -45,6 +45,7 @@ def memento(request: HttpRequest, rest: str) -> HttpResponse:
     best = found[0]
     if best.fields["timestamp"] != stamp:
         return HttpResponseRedirect(f"/web/{best.fields['timestamp']}{mode}/{best.fields['original']}")
+    tombstone.check_capture(best.capture_id)  # CDX lists a blocked capture; replaying it is a 451
     capture = Capture.objects.get(pk=best.capture_id)
     if not mode:
         snap = Snapshot.objects.public().filter(capture=capture).only("pk").first()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..archive.models import Snapshot
@@ -15,7 +15,7 @@ from ..archive.warc import StoredResponse, WarcPointer, WarcStore
 from ..extract.decode import decode
 from ..search import service as search_service
 from ..search.snippets import lead
-from . import fate, feeds, listings, story, wayback
+from . import fate, feeds, listings, story, tombstone, wayback
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
 # navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
@@ -24,9 +24,12 @@ RAW_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'non
 
 
 def _public_snapshot(pk: int) -> Snapshot:
-    return get_object_or_404(
-        Snapshot.objects.public().select_related("page", "capture", "category", "source"), pk=pk
-    )
+    """The snapshot if a reader may see it; a blocked one answers 451 (tombstone.py), else 404."""
+    found = Snapshot.objects.public().select_related("page", "capture", "category", "source").filter(pk=pk).first()
+    if found is None:
+        tombstone.check_snapshot(pk)
+        raise Http404("没有找到这个快照，它可能已被删除。")
+    return found
 
 
 COPIES_SHOWN = 20  # other pages of the story listed on a snapshot page

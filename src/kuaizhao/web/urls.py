@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import cdx, changes, diffs, feeds, replay, search_views, sitemaps, snapshot, story, views, wayback
+from . import cdx, changes, diffs, feeds, replay, search_views, sitemaps, snapshot, story, takedown, views, wayback
 
 app_name = "web"
 urlpatterns = [
@@ -36,5 +36,8 @@ urlpatterns = [
          {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "web:sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
     path("about/", views.about, name="about"),
+    path("takedown/", takedown.takedown, name="takedown"),
+    path("takedown/received/", takedown.received, name="takedown-received"),
+    path("transparency/", takedown.transparency, name="transparency"),
     path("about/crawler/", views.about_crawler, name="about-crawler"),
 ]

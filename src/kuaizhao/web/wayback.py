@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from ..archive.models import Snapshot
 from ..archive.querysets import SnapshotQuerySet
 from ..archive.urlkeys import urlkey
-from . import links
+from . import links, tombstone
 
 LINK_FORMAT = "application/link-format"
 
@@ -35,14 +35,17 @@ def _text(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _mementos(url: str) -> SnapshotQuerySet:
-    """Public snapshots of the page at `url`, oldest first.
+def _mementos(url: str, listed: bool = False) -> SnapshotQuerySet:
+    """Public snapshots of the page at `url`, oldest first (`listed`: and blocked ones, as a
+    TimeMap lists them).
 
     Pages are matched on their canonical URL's key (`Page.urlkey`, indexed), as Wayback matches,
     so http/https, `www.`, case and query order do not matter.
     """
-    return (Snapshot.objects.public().select_related("page", "capture").filter(page__urlkey=urlkey(url))
-            .only("pk", "page__url", "capture__fetched_at", "captured_at").order_by("capture__fetched_at", "pk"))
+    gate = Snapshot.objects.listed() if listed else Snapshot.objects.public()
+    return (gate.select_related("page", "capture").filter(page__urlkey=urlkey(url))
+            .only("pk", "page__url", "capture__fetched_at", "captured_at", "takedown")
+            .order_by("capture__fetched_at", "pk"))
 
 
 def original_url(path_url: str, request: HttpRequest) -> str:
@@ -82,7 +85,7 @@ def _not_archived(original: str) -> HttpResponse:
 @require_safe
 def timemap(request: HttpRequest, url: str) -> HttpResponse:
     original = original_url(url, request)
-    mementos = list(_mementos(original))
+    mementos = list(_mementos(original, listed=True))
     if not mementos:
         return _not_archived(original)
     self_uri, timegate = memento_links(request, original)
@@ -95,7 +98,8 @@ def timemap(request: HttpRequest, url: str) -> HttpResponse:
     for i, s in enumerate(mementos):
         rel = " ".join([*(["first"] if i == 0 else []), *(["last"] if i == len(mementos) - 1 else []), "memento"])
         uri = request.build_absolute_uri(links.path("web:snapshot", s.pk))
-        lines.append(f'<{uri}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"')
+        blocked = '; access="blocked"' if not s.is_public else ""  # its URL answers 451
+        lines.append(f'<{uri}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"{blocked}')
     return HttpResponse(",\n".join(lines) + "\n", content_type=LINK_FORMAT)
 
 
@@ -114,6 +118,9 @@ def timegate(request: HttpRequest, url: str) -> HttpResponse:
             return _text(400, f"Accept-Datetime 应为 RFC 1123 时间，如 Thu, 01 Jan 2026 00:00:00 GMT：{wanted_header}")
     mementos = list(_mementos(original))
     if not mementos:
+        blocked = _mementos(original, listed=True).values_list("pk", flat=True).last()
+        if blocked is not None:
+            tombstone.check_snapshot(blocked)
         response = _not_archived(original)
     else:
         if wanted is None:

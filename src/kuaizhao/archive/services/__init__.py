@@ -8,11 +8,15 @@ index change log (`changes.py`) in the same transaction.
                    each source's last crawl went
     captures.py    a batch of fetches → Capture rows, new Snapshots, page states
     stories.py     which story each new snapshot joins (reprint clusters)
-    takedowns.py   hiding snapshots from readers, and showing them again
+    access.py      access rules (block / exclude / allow by URL, prefix, host, capture dates)
+                   and their effect on every snapshot they cover, now and later
+    requests.py    takedown requests: notice → review → decision → counter-notice, audited
+    takedowns.py   operators' direct takedowns (a rule on a page's URL); a later noarchive
     categories.py  operators' edits of categories
     changes.py     the search index's change log
 """
 
+from . import access, requests
 from .captured import CapturedPage
 from .captures import record_unreachable, store_captures
 from .categories import save_category
@@ -22,7 +26,20 @@ from .stories import cluster_unassigned
 from .takedowns import restore, take_down
 
 __all__ = [
-    "CapturedPage", "category_map", "cluster_unassigned", "end_crawl", "known_pages", "log_index_changes",
-    "pages_to_recheck", "record_unreachable", "restore", "save_category", "start_crawl", "store_captures",
-    "sync_sources", "take_down",
+    "CapturedPage",
+    "access",
+    "category_map",
+    "cluster_unassigned",
+    "end_crawl",
+    "known_pages",
+    "log_index_changes",
+    "pages_to_recheck",
+    "record_unreachable",
+    "requests",
+    "restore",
+    "save_category",
+    "start_crawl",
+    "store_captures",
+    "sync_sources",
+    "take_down",
 ]

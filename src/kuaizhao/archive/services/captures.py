@@ -16,7 +16,7 @@ from django.db.models import Field
 
 from ..models import Capture, CaptureOutcome, Category, ChangeKind, Page, PageStatus, Snapshot, Source
 from ..urlkeys import urlkey
-from . import versions
+from . import access, versions
 from .captured import CapturedPage
 from .changes import log_index_changes
 from .sources import category_map
@@ -62,7 +62,9 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
                 new_hashes[page.pk] = item.article.content_hash
                 pending.append((item, page, capture))
         Capture.objects.bulk_create(captures)
+        rules = access.rules_in_force() if pending else []
         snapshots = [_snapshot(item, page, capture, sources, categories) for item, page, capture in pending]
+        access.stamp_new(((s, page.urlkey) for s, (_, page, _) in zip(snapshots, pending, strict=True)), rules)
         store_buckets = assign_stories(snapshots)
         Snapshot.objects.bulk_create(snapshots)
         store_buckets()

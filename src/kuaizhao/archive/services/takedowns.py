@@ -1,39 +1,57 @@
-"""Takedowns: hiding snapshots from every public read, and showing them again.
+"""Operators' direct takedowns (the admin's snapshot actions, `kuaizhao takedown rule`), and the
+publisher's later noarchive.
 
-The hiding itself is `Snapshot.objects.public()` (querysets.py), which every public read starts
-from, so a snapshot taken down here is out of every page, feed and API answer at once. The search
-index hears of it through the change log written in the same transaction; the caller (the admin
-action, `kuaizhao takedown`) then applies the log so that search totals and facets follow at once.
+A direct takedown is an access rule on the snapshot's page URL (services/access.py), so it holds
+for every version of that page, those captured later included; restoring lifts that rule, or
+makes an exception to a broader one. The hiding itself is `Snapshot.objects.public()`
+(querysets.py), which every public read starts from; the search index hears of it through the
+change log written in the same transaction, and the caller (the admin, the CLI) then applies the
+log so that search totals and facets follow at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
-
-from ..models import ChangeKind, Snapshot, TakedownState
-from .changes import log_index_changes
+from ..access import AccessRule
+from ..models import ChangeKind, Page, RuleAction, RuleScope, Snapshot, TakedownState
+from .access import add_rule, deciding, lift_rules
 from .versions import Seen
 
 
-def take_down(snapshot_ids: Iterable[int]) -> list[int]:
-    """Hide these snapshots from every public read; returns the ids that were public until now."""
-    return _set(snapshot_ids, TakedownState.TAKEN_DOWN)
+def take_down(snapshot_ids: Iterable[int], actor: str = "operator", reason: str = "",
+              action: str = RuleAction.BLOCK, versions_only: bool = False) -> list[int]:
+    """Hide the pages of these snapshots (every version, now and later); returns the ids of the
+    snapshots that were public until now. `versions_only`: just these versions (a rule on the
+    page's URL limited to each one's capture time), e.g. an early version corrected since."""
+    changed: list[int] = []
+    if versions_only:
+        for url, at in (Snapshot.objects.filter(pk__in=list(snapshot_ids)).order_by("pk")
+                        .values_list("page__url", "captured_at")):
+            changed += add_rule(RuleScope.URL, url, action, actor, reason=reason, captured_from=at,
+                                captured_to=at)[1]
+        return sorted(set(changed))
+    for url in _page_urls(snapshot_ids):
+        changed += add_rule(RuleScope.URL, url, action, actor, reason=reason)[1]
+    return sorted(set(changed))
 
 
-def restore(snapshot_ids: Iterable[int]) -> list[int]:
-    """Show taken-down snapshots again; returns the ids that were hidden until now."""
-    return _set(snapshot_ids, TakedownState.NONE)
+def restore(snapshot_ids: Iterable[int], actor: str = "operator", reason: str = "") -> list[int]:
+    """Show the pages of these snapshots again: their own URL rules are lifted, and a broader
+    rule still covering them gets an allow exception; returns the ids shown again."""
+    changed: list[int] = []
+    for url, key in Page.objects.filter(snapshots__pk__in=list(snapshot_ids)).distinct().values_list("url", "urlkey"):
+        own = AccessRule.objects.active().filter(scope=RuleScope.URL, key=key).exclude(action=RuleAction.ALLOW)
+        changed += lift_rules(own, actor, reason)
+        rule = deciding(AccessRule.objects.active(), key, None)
+        if rule is not None and rule.action != RuleAction.ALLOW:
+            changed += add_rule(RuleScope.URL, url, RuleAction.ALLOW, actor, reason=reason)[1]
+    return sorted(set(changed))
 
 
-def _set(snapshot_ids: Iterable[int], state: TakedownState) -> list[int]:
-    with transaction.atomic():
-        ids = list(Snapshot.objects.filter(pk__in=list(snapshot_ids)).exclude(takedown=state)
-                   .order_by("pk").values_list("pk", flat=True))
-        Snapshot.objects.filter(pk__in=ids).update(takedown=state)
-        log_index_changes(ids)
-    return ids
+def _page_urls(snapshot_ids: Iterable[int]) -> list[str]:
+    return list(Page.objects.filter(snapshots__pk__in=list(snapshot_ids)).distinct().order_by("pk")
+                .values_list("url", flat=True))
 
 
 # A publisher's noarchive, said after we captured the page: its snapshots leave public view,

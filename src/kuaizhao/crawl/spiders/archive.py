@@ -24,9 +24,12 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from ...archive.access import AccessRule
 from ...archive.canonical import canonical_url
 from ...archive.ingest import Fetched
+from ...archive.services.access import excluded
 from ...archive.services.sources import Due
+from ...archive.urlkeys import urlkey
 from ...sources import Source
 from .. import tally
 from ..discover import feed_links, listing_links, sitemap_links
@@ -42,7 +45,8 @@ class ArchiveSpider(scrapy.Spider):
     def __init__(self, sources: list[Source], known: dict[str, datetime | None],
                  recrawl_all: bool = False, listing_max_pages: int = 50,
                  recheck: list[Due] | None = None,
-                 deep_listings: set[str] | None = None, discover: bool = True, **kwargs: Any) -> None:
+                 deep_listings: set[str] | None = None, discover: bool = True,
+                 rules: list[AccessRule] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Sources whose last crawl did not finish: their listings are followed to full depth, since
         # an interrupted crawl can have stored page 3 of a listing and not page 4.
@@ -50,6 +54,7 @@ class ArchiveSpider(scrapy.Spider):
         self.sources = {s.name: s for s in sources}
         self.known = known
         self.recheck = recheck or []
+        self.rules = rules or []  # access rules in force: what they exclude is not fetched again
         self.discover = discover  # False: `kuaizhao recheck`, due pages only
         self.recrawl_all = recrawl_all
         self.listing_max_pages = listing_max_pages
@@ -153,6 +158,10 @@ class ArchiveSpider(scrapy.Spider):
         if canonical in self._queued:
             return None
         self._queued.add(canonical)
+        if self.rules and excluded(self.rules, urlkey(canonical), self.started):
+            self._count("skipped/excluded", source.name, "excluded")
+            log.info("excluded by an access rule, not fetched: %s", canonical)
+            return None
         if recheck is None and canonical in self.known and not self.recrawl_all:
             due = self.known[canonical]
             if due is None or due > self.started:  # its schedule has ended, or its recheck has not come

@@ -4,6 +4,7 @@
     snapshots.py   snapshots, and the one decision about them: 下架 / 恢复显示 (archive.services)
     pages.py       pages and captures
     sources.py     crawl health per source (sources come from sources.toml); categories
+    takedowns.py   takedown requests (the decision form) and access rules (add, lift)
 
 Captured content is shown as captured (本站未对信息做任何修改): no change form of it saves,
 nothing captured is added or deleted here. Templates: templates/admin (settings.TEMPLATES);
@@ -12,7 +13,7 @@ styles: web/static/kuaizhao/admin.css.
 
 from django.contrib import admin
 
-from . import pages, snapshots, sources  # noqa: F401 (each registers its model admins)
+from . import pages, snapshots, sources, takedowns  # noqa: F401 (each registers its model admins)
 
 admin.site.site_header = "快照 · 运营管理"
 admin.site.site_title = "快照管理"

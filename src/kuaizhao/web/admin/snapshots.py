@@ -140,7 +140,8 @@ class SnapshotAdmin(ReadOnlyAdmin):
     def decide(self, request: HttpRequest, ids: list[int], restore: bool) -> None:
         """Take down or restore through the service (as `kuaizhao takedown` does), then bring the
         search index up to date so that search totals and facets follow at once."""
-        changed = services.restore(ids) if restore else services.take_down(ids)
+        actor = request.user.get_username()
+        changed = services.restore(ids, actor) if restore else services.take_down(ids, actor)
         # Imported here: Django's admin autodiscovery imports this module in every process that
         # sets Django up, the crawler's too, which would then load tantivy, rjieba and numpy.
         from ...search import sync
