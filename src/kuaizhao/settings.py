@@ -213,6 +213,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kuaizhao.web.tombstone.TombstoneMiddleware",  # a blocked snapshot's URL answers 451
+    "kuaizhao.web.stored.StorageErrorMiddleware",  # an unreadable WARC record is a 503, its path is logged
 ]
 ROOT_URLCONF = "kuaizhao.urls"
 WSGI_APPLICATION = "kuaizhao.wsgi.application"
@@ -256,10 +257,19 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Operators mailed the traceback of every server error, comma-separated (empty: the log only).
+ADMINS = [(a.strip(), a.strip()) for a in _env("KUAIZHAO_ADMINS", "").split(",") if a.strip()]
+# Server errors (a view's traceback) reach stderr, and so the service's log, whatever DEBUG says:
+# Django's own console handler only speaks with DEBUG on. Operators in ADMINS get them by mail.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"kuaizhao": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                                 "filters": ["require_debug_false"]}},
+    "loggers": {"kuaizhao": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+                "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+                "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

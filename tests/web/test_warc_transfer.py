@@ -200,3 +200,18 @@ def test_an_exported_capture_replays_in_pywb(exported, settings, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_an_import_that_read_nothing_fails_and_a_record_without_a_type_is_named(tmp_path, settings):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["KUAIZHAO_DATA_DIR"] = str(tmp_path / "data")
+    junk = tmp_path / "not-a-warc.warc.gz"
+    junk.write_bytes(bytes(range(256)) * 8)  # no record in it can be read
+    run = subprocess.run([str(BIN / "kuaizhao"), "warc", "import", str(junk)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "nothing was imported" in run.stderr, (run.stdout, run.stderr)
+    untyped = tmp_path / "untyped.warc"
+    untyped.write_bytes(b"WARC/1.0\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+                        b"Content-Length: 0\r\n\r\n\r\n\r\n")
+    summary = import_files([untyped], WarcStore(settings.WARC_DIR, prefix="KUAIZHAO-IMPORT"))
+    assert "None record" not in summary.skipped and summary.skipped.get("record without a WARC-Type") == 1, summary

@@ -94,8 +94,9 @@ def test_a_url_that_cannot_be_parsed_finds_nothing(client, versions, url):
     """A port that is not a number in range has no SURT key; it matches nothing, and is no error."""
     for match in ("exact", "prefix", "host"):
         assert client.get("/cdx", {"url": url, "matchType": match}).content == b"", match
-    assert client.get(f"/timemap/link/{url}").status_code == 404
-    assert client.get(f"/timegate/{url}").status_code == 404
+    bad = 400 if "\x16" in url else 404  # a control character: refused before any lookup
+    assert client.get(f"/timemap/link/{url}").status_code == bad
+    assert client.get(f"/timegate/{url}").status_code == bad
     assert client.get("/api/pages", {"url": url}).json()["items"] == []
 
 
@@ -149,3 +150,22 @@ def test_taken_down_versions_are_not_mementos(client, versions):
     near = versions[1].capture.fetched_at
     response = client.get(f"/timegate/{URL}", HTTP_ACCEPT_DATETIME=gmt(near))
     assert not response["Location"].endswith(f"/snapshot/{versions[1].pk}/")
+
+
+@pytest.mark.parametrize("path", ["/timegate/%00", "/timemap/link/http://x/%01", "/web/2020/%1f", "/timegate/a%7Fb"])
+def test_a_url_with_control_characters_is_a_400_not_a_500(client, db, path):
+    answer = client.get(path)
+    assert answer.status_code == 400 and "控制字符" in answer.content.decode()
+    assert "\x00" not in answer.get("Link", "")
+
+
+def test_a_url_cannot_add_its_own_link_relations(client, versions):
+    """`>` and `"` in an embedded URL are percent-encoded in the Link header and the TimeMap."""
+    evil = f"{URL}%3E;%20rel=%22memento%22;%20x=%22"
+    for answer in (client.get(f"/timegate/{evil}"), client.get(f"/web/2026/{evil}")):
+        link = answer.get("Link", "")
+        assert 'rel="memento"' not in link and "> " not in link.replace(">, <", "")
+        assert all(part.count("<") == part.count(">") == 1 for part in link.split(", ") if part)
+    snap = versions[0]
+    header = client.get(f"/snapshot/{snap.pk}/")["Link"]
+    assert header.startswith(f"<{URL}>; rel=\"original\"")

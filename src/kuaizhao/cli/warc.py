@@ -96,3 +96,7 @@ def import_command(files: tuple[Path, ...]) -> None:
         click.echo(f"  unreadable: {line}", err=True)
     if len(summary.errors) > 50:
         click.echo(f"  … and {len(summary.errors) - 50} more unreadable records", err=True)
+    if summary.errors and not any(summary.stored.values()):
+        # Unreadable records and nothing stored: a wrong or broken file, which a script must notice.
+        raise click.ClickException(f"{len(summary.errors)} unreadable record(s) in {summary.files} file(s) "
+                                   "and nothing was imported")

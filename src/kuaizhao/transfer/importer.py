@@ -196,7 +196,7 @@ def _capture(record: ArcWarcRecord, store: WarcStore, summary: ImportSummary) ->
     if kind in ("warcinfo", "request", "metadata"):
         return None  # context, not captures; not worth a line in the summary
     if kind != "response":
-        summary.skipped[f"{kind} record"] += 1
+        summary.skipped[f"{kind} record" if kind else "record without a WARC-Type"] += 1
         return None
     uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
     if not uri.startswith(("http://", "https://")) or record.http_headers is None:

@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import BadHeaderError, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
 from ..archive.models import Capture, Snapshot
-from ..archive.warc import WarcPointer, WarcStore
 from . import cdx_lines, links, tombstone, wayback
 from .cdx_params import CdxQuery, timestamp_bound
 from .snapshot import RAW_CSP
+from .stored import read as read_stored
 
 _MEMENTO_PATH = re.compile(r"(\d{1,14})([a-z]{2}_)?/(.+)", re.DOTALL)
 
 
 @require_safe
+@wayback.refuse_bad_originals
 def memento(request: HttpRequest, rest: str) -> HttpResponse:
     parts = _MEMENTO_PATH.fullmatch(rest)
     if parts is None:
@@ -55,13 +55,7 @@ def memento(request: HttpRequest, rest: str) -> HttpResponse:
 
 
 def _replay(request: HttpRequest, capture: Capture) -> HttpResponse:
-    if not capture.warc_file:
-        raise Http404("这次抓取没有保存原始内容")
-    try:
-        stored = WarcStore(settings.WARC_DIR).read(
-            WarcPointer(capture.warc_file, capture.warc_offset or 0, capture.warc_length or 0))
-    except (OSError, StopIteration, ValueError) as exc:
-        raise Http404(f"原始抓取记录无法读取：{exc}") from None
+    stored = read_stored(capture)
     captured_type = next((v for k, v in stored.headers if k.lower() == "content-type"), "")  # with its charset
     response = HttpResponse(stored.body, status=capture.http_status,
                             content_type=captured_type or capture.content_type or "application/octet-stream")
@@ -72,7 +66,7 @@ def _replay(request: HttpRequest, capture: Capture) -> HttpResponse:
             continue
     timemap, timegate = wayback.memento_links(request, capture.url)
     response["Memento-Datetime"] = wayback.http_date(capture.fetched_at)
-    response["Link"] = (f'<{capture.url}>; rel="original", <{timemap}>; rel="timemap"; '
+    response["Link"] = (f'<{wayback.uri(capture.url)}>; rel="original", <{timemap}>; rel="timemap"; '
                         f'type="{wayback.LINK_FORMAT}", <{timegate}>; rel="timegate"')
     response["Content-Security-Policy"] = RAW_CSP
     response["X-Content-Type-Options"] = "nosniff"

@@ -5,17 +5,16 @@ Every read of snapshots starts from `Snapshot.objects.public()`.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..archive.models import Snapshot
-from ..archive.warc import StoredResponse, WarcPointer, WarcStore
+from ..archive.warc import StoredResponse
 from ..extract.decode import decode
 from ..search import service as search_service
 from ..search.snippets import lead
-from . import fate, feeds, listings, story, tombstone, wayback
+from . import fate, feeds, listings, stored, story, tombstone, wayback
 
 # What a captured page may do when shown: nothing. No scripts, no requests, no forms, no top
 # navigation; the browser treats it as a unique origin (CSP sandbox without allow-* tokens).
@@ -62,14 +61,7 @@ def _copies(snap: Snapshot, limit: int) -> list[Snapshot]:
 
 
 def _stored(snap: Snapshot) -> StoredResponse:
-    capture = snap.capture
-    if not capture.warc_file:
-        raise Http404("这次抓取没有保存原始内容")
-    store = WarcStore(settings.WARC_DIR)
-    try:
-        return store.read(WarcPointer(capture.warc_file, capture.warc_offset or 0, capture.warc_length or 0))
-    except (OSError, StopIteration, ValueError) as exc:
-        raise Http404(f"原始抓取记录无法读取：{exc}") from None
+    return stored.read(snap.capture)
 
 
 @require_safe

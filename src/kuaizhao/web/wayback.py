@@ -8,8 +8,13 @@ never leads to it. The CDX server is cdx.py; Wayback-style replay URLs are repla
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
@@ -48,9 +53,24 @@ def _mementos(url: str, listed: bool = False) -> SnapshotQuerySet:
             .order_by("capture__fetched_at", "pk"))
 
 
+class BadOriginal(ValueError):
+    """An embedded URL no page can have (control characters): a 400, not a lookup."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def uri(url: str) -> str:
+    """A URL as it may stand in a header or a link-format `<…>`: every character that could end
+    the `<…>` or the header, or is not ASCII, percent-encoded (existing escapes kept)."""
+    return quote(url, safe="!#$%&'()*+,/:;=?@[]~")
+
+
 def original_url(path_url: str, request: HttpRequest) -> str:
     """The URL embedded in a /timemap/link/<url> (or /web/<ts>/<url>) path. Proxies and clients may squeeze the
     scheme's `//` to `/`; the query string belongs to the embedded URL."""
+    if _CONTROL.search(path_url) or _CONTROL.search(request.META.get("QUERY_STRING", "")):
+        raise BadOriginal("网址中有控制字符")
     url = path_url
     for scheme in ("http:/", "https:/"):
         if url.startswith(scheme) and not url.startswith(scheme + "/"):
@@ -64,8 +84,8 @@ def original_url(path_url: str, request: HttpRequest) -> str:
 
 def memento_links(request: HttpRequest, original: str) -> tuple[str, str]:
     """Absolute TimeMap and TimeGate URIs of an original URL."""
-    return (request.build_absolute_uri(links.path("web:timemap", "") + original),
-            request.build_absolute_uri(links.path("web:timegate", "") + original))
+    return (uri(request.build_absolute_uri(links.path("web:timemap", "") + uri(original))),
+            uri(request.build_absolute_uri(links.path("web:timegate", "") + uri(original))))
 
 
 def snapshot_headers(request: HttpRequest, response: HttpResponse, snap: Snapshot) -> HttpResponse:
@@ -73,7 +93,7 @@ def snapshot_headers(request: HttpRequest, response: HttpResponse, snap: Snapsho
     original = snap.page.url
     timemap, timegate = memento_links(request, original)
     response["Memento-Datetime"] = http_date(snap.capture.fetched_at)
-    response["Link"] = (f'<{original}>; rel="original", <{timemap}>; rel="timemap"; type="{LINK_FORMAT}", '
+    response["Link"] = (f'<{uri(original)}>; rel="original", <{timemap}>; rel="timemap"; type="{LINK_FORMAT}", '
                         f'<{timegate}>; rel="timegate"')
     return response
 
@@ -82,7 +102,20 @@ def _not_archived(original: str) -> HttpResponse:
     return _text(404, f"本站没有 {original} 的存档")
 
 
+def refuse_bad_originals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A 400 in plain words for an embedded URL with control characters (never a 500)."""
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadOriginal as exc:
+            return _text(400, str(exc))
+
+    return checked
+
+
 @require_safe
+@refuse_bad_originals
 def timemap(request: HttpRequest, url: str) -> HttpResponse:
     original = original_url(url, request)
     mementos = list(_mementos(original, listed=True))
@@ -91,19 +124,20 @@ def timemap(request: HttpRequest, url: str) -> HttpResponse:
     self_uri, timegate = memento_links(request, original)
     first, last = mementos[0].capture.fetched_at, mementos[-1].capture.fetched_at
     lines = [
-        f'<{original}>; rel="original"',
+        f'<{uri(original)}>; rel="original"',
         f'<{self_uri}>; rel="self"; type="{LINK_FORMAT}"; from="{http_date(first)}"; until="{http_date(last)}"',
         f'<{timegate}>; rel="timegate"',
     ]
     for i, s in enumerate(mementos):
         rel = " ".join([*(["first"] if i == 0 else []), *(["last"] if i == len(mementos) - 1 else []), "memento"])
-        uri = request.build_absolute_uri(links.path("web:snapshot", s.pk))
+        memento = request.build_absolute_uri(links.path("web:snapshot", s.pk))
         blocked = '; access="blocked"' if not s.is_public else ""  # its URL answers 451
-        lines.append(f'<{uri}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"{blocked}')
+        lines.append(f'<{memento}>; rel="{rel}"; datetime="{http_date(s.capture.fetched_at)}"{blocked}')
     return HttpResponse(",\n".join(lines) + "\n", content_type=LINK_FORMAT)
 
 
 @require_safe
+@refuse_bad_originals
 def timegate(request: HttpRequest, url: str) -> HttpResponse:
     """302 to the memento closest to Accept-Datetime (the latest without one)."""
     original = original_url(url, request)
@@ -130,5 +164,5 @@ def timegate(request: HttpRequest, url: str) -> HttpResponse:
         response = HttpResponseRedirect(request.build_absolute_uri(links.path("web:snapshot", best.pk)))
     timemap_uri, _ = memento_links(request, original)
     response["Vary"] = "accept-datetime"
-    response["Link"] = f'<{original}>; rel="original", <{timemap_uri}>; rel="timemap"; type="{LINK_FORMAT}"'
+    response["Link"] = f'<{uri(original)}>; rel="original", <{timemap_uri}>; rel="timemap"; type="{LINK_FORMAT}"'
     return response
