@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -256,6 +257,26 @@ WHITENOISE_USE_FINDERS = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind a proxy that terminates TLS: the request's scheme comes from the proxy's header (Django
+# trusts it only when told to, as a client could send it too), the public origin is trusted for
+# CSRF (the admin's login form), and cookies and HSTS follow the public URL's scheme.
+_PUBLIC = urlsplit(PUBLIC_URL)
+HTTPS = _PUBLIC.scheme == "https"
+# The header the proxy states the scheme in (with KUAIZHAO_BEHIND_PROXY only).
+PROXY_SCHEME_HEADER = _env("KUAIZHAO_PROXY_SCHEME_HEADER", "X-Forwarded-Proto")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SCHEME_HEADER.upper().replace("-", "_"), "https")
+# Origins allowed to POST (the admin, the takedown form) besides the request's own: the public URL's
+# and any listed, comma-separated, with their scheme (https://kuaizhao.example).
+CSRF_TRUSTED_ORIGINS = [f"{_PUBLIC.scheme}://{_PUBLIC.netloc}"] + [
+    o.strip() for o in _env("KUAIZHAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Strict-Transport-Security on https answers, in seconds (a year by default with an https public URL).
+SECURE_HSTS_SECONDS = int(_env("KUAIZHAO_HSTS_SECONDS", "31536000" if HTTPS else "0",
+                               "31536000 with an https KUAIZHAO_PUBLIC_URL, else 0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other services under the same domain are not ours to bind
 
 # Operators mailed the traceback of every server error, comma-separated (empty: the log only).
 ADMINS = [(a.strip(), a.strip()) for a in _env("KUAIZHAO_ADMINS", "").split(",") if a.strip()]
