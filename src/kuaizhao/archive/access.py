@@ -56,7 +56,7 @@ class TakedownRequest(models.Model):
 
 class TakedownAttachment(models.Model):
     request = models.ForeignKey(TakedownRequest, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("文件", upload_to="takedown/%Y/%m/")
+    file = models.FileField("文件", upload_to="takedown/%Y/%m/", max_length=300)
     name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)
@@ -142,7 +142,7 @@ class TakedownEvent(models.Model):
 
     request = models.ForeignKey(TakedownRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     rule = models.ForeignKey(AccessRule, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    what = models.CharField("事件", max_length=40)
+    what = models.CharField("事件", max_length=300)
     from_state = models.CharField("原状态", max_length=16, blank=True)
     to_state = models.CharField("新状态", max_length=16, blank=True)
     actor = models.CharField("操作人", max_length=150)

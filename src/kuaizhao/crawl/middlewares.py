@@ -1,4 +1,5 @@
-"""Downloader middlewares: keep the response as received; keep each host's delay at its floor."""
+"""Downloader middlewares: keep the response as received; keep each host's delay at its floor;
+follow no redirect off the hosts a source names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 
 from ..archive.fetched import FetchedPage
@@ -84,3 +85,33 @@ class PolitenessMiddleware:
             if slot is not None and slot.delay < floor:
                 slot.delay = floor
         return response
+
+
+class OffsiteRedirectMiddleware:
+    """Follow no redirect to a host the crawl was not asked to fetch.
+
+    Article requests follow nothing (the spider asks for every status: a 3xx is captured as it
+    came), and <meta http-equiv="refresh"> is never followed (METAREFRESH_ENABLED off): what was
+    fetched is what is archived. Discovery (feeds, sitemaps, listings) may be redirected, within
+    the hosts its source names (homepage, feeds, sitemaps, listings) and their subdomains.
+    """
+
+    def __init__(self, hosts: dict[str, set[str]]) -> None:
+        self.hosts = hosts  # source name → host names
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
+        hosts = {}
+        for source in crawler.settings.get("KZ_SOURCES") or []:
+            urls = [source.homepage, *source.feeds, *source.sitemaps, *(listing.url for listing in source.listings)]
+            hosts[source.name] = {h for u in urls if (h := urlsplit(u).hostname)}
+        return cls(hosts)
+
+    def process_request(self, request: Request, spider: object = None) -> None:
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return
+        host = urlsplit(request.url).hostname or ""
+        allowed = {*self.hosts.get(request.meta.get("kz_source", ""), set()), urlsplit(chain[0]).hostname}
+        if not any(host == a or host.endswith("." + a) for a in allowed if a):
+            raise IgnoreRequest(f"redirect to another host, not followed: {chain[0]} → {request.url}")

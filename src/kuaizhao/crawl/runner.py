@@ -127,7 +127,12 @@ def scrapy_settings(sources: list[Source], options: CrawlOptions, log_file: Path
         "DOWNLOADER_MIDDLEWARES": {
             "kuaizhao.crawl.middlewares.RawResponseMiddleware": 950,
             "kuaizhao.crawl.middlewares.PolitenessMiddleware": 580,
+            # Before robots.txt (100), which would fetch the other host's robots.txt first.
+            "kuaizhao.crawl.middlewares.OffsiteRedirectMiddleware": 90,
         },
+        # A refresh tag is part of the page as served: capture it, never follow it (to another
+        # host, or back to the page itself, where the duplicate filter would drop the article).
+        "METAREFRESH_ENABLED": False,
         "ITEM_PIPELINES": {"kuaizhao.crawl.pipelines.ArchivePipeline": 300},
         "EXTENSIONS": {"kuaizhao.crawl.progress.ProgressReporter": 500},
         "KZ_PROGRESS": options.progress,

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             name='TakedownEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(max_length=40, verbose_name='事件')),
+                ('what', models.CharField(max_length=300, verbose_name='事件')),
                 ('from_state', models.CharField(blank=True, max_length=16, verbose_name='原状态')),
                 ('to_state', models.CharField(blank=True, max_length=16, verbose_name='新状态')),
                 ('actor', models.CharField(max_length=150, verbose_name='操作人')),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
             name='TakedownAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='takedown/%Y/%m/', verbose_name='文件')),
+                ('file', models.FileField(max_length=300, upload_to='takedown/%Y/%m/', verbose_name='文件')),
                 ('name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
                 ('content_type', models.CharField(max_length=100, verbose_name='类型')),

@@ -73,7 +73,7 @@ def add_rule(scope: str, pattern: str, action: str, actor: str, *, reason: str =
             scope=scope, pattern=pattern[:2000], key=AccessRule.key_for(scope, pattern)[:2000], action=action,
             captured_from=captured_from, captured_to=captured_to, request=request, provisional=provisional,
             reason=reason[:300], created_by=actor[:150])
-        TakedownEvent.objects.create(rule=rule, request=request, what=f"设立规则：{rule}", actor=actor[:150],
+        TakedownEvent.objects.create(rule=rule, request=request, what=f"设立规则：{rule}"[:300], actor=actor[:150],
                                      reason=reason)
         changed = refresh(rule.page_q())
     return rule, changed
@@ -90,7 +90,7 @@ def lift_rules(rules: Iterable[AccessRule], actor: str, reason: str = "") -> lis
         for rule in rules:
             rule.lifted_at, rule.lifted_by = now, actor[:150]
             rule.save(update_fields=["lifted_at", "lifted_by"])
-            TakedownEvent.objects.create(rule=rule, request=rule.request, what=f"撤销规则：{rule}",
+            TakedownEvent.objects.create(rule=rule, request=rule.request, what=f"撤销规则：{rule}"[:300],
                                          actor=actor[:150], reason=reason)
             covered |= rule.page_q()
         return refresh(covered)
