@@ -146,3 +146,26 @@ def test_a_withdrawn_page_stays_withdrawn_when_a_rule_over_it_is_lifted(archive)
     assert states(url) == ["excluded"]
     access.lift_rules([made], "operator")
     assert states(url) == ["withdrawn"]
+
+
+def test_a_directory_prefix_covers_the_directory_page_and_its_queries_but_not_a_longer_name(archive):
+    urls = [archive.add(f"目录{n}", url=u) for n, u in enumerate((
+        "http://hx.example.cn/gn/", "http://hx.example.cn/gn/?page=2", "http://hx.example.cn/gn/a.htm",
+        "http://hx.example.cn/gnews/b.htm"))]
+    rule(RuleScope.PREFIX, "http://hx.example.cn/gn/")
+    assert states(*urls) == ["blocked", "blocked", "blocked", "none"]
+
+
+@pytest.mark.parametrize(("scope", "pattern"), [
+    ("url", "http://a.example/x y"), ("host", "/"), ("url", "?"), ("url", "http://"), ("url", "http://[::1"),
+    ("url", "http://a.cn:99999/"), ("host", "http://nowhere.example/p/q"),
+])
+def test_a_pattern_that_would_match_nothing_or_more_than_asked_is_refused(db, scope, pattern):
+    with pytest.raises(access.RuleError):
+        access.add_rule(scope, pattern, "block", "operator")
+
+
+def test_a_new_takedown_names_the_allow_exceptions_inside_it(pages):
+    allow, _ = rule(RuleScope.URL, pages[1], RuleAction.ALLOW)
+    made, _ = rule(RuleScope.HOST, "hx.example.cn", RuleAction.EXCLUDE)
+    assert access.exceptions_under(made) == [allow]

@@ -63,8 +63,12 @@ def test_operators_are_mailed_when_named(client, db, settings):
 @pytest.mark.parametrize(("change", "field_says"), [
     ({"email": "不是邮箱"}, "有效的 Email 地址"),
     ({"urls": ""}, "这个字段是必填项"),
-    ({"urls": "不是网址 也不是"}, "这些不是网址"),
-    ({"urls": "javascript:alert(1)"}, "这些不是网址"),
+    ({"urls": "不是网址 也不是"}, "网址中不能有空格"),
+    ({"urls": "javascript:alert(1)"}, "不是有效的网址"),
+    ({"urls": "http://[::1/a"}, "不是有效的网址"),
+    ({"urls": "http://a..com/\n..."}, "网站名无效"),
+    ({"urls": "http://hx.example.cn/gn/1.htm", "scope": "host"}, "整个网站只需填写网站名"),
+    ({"urls": "http://testserver/snapshot/987654/"}, "本站没有这个快照"),
     ({"urls": "\n".join(f"http://a.cn/{n}" for n in range(101))}, "一次最多 100 个网址"),
     ({"sworn": ""}, "这个字段是必填项"),
     ({"basis": "revenge"}, "不在可用的选项中"),
@@ -131,3 +135,49 @@ def test_the_transparency_log_shows_decisions_without_personal_data(client, db):
     assert pending.number not in page and "http://nf.example.cn/x.htm" not in page
     for private in ("张三", "zhang@example.cn", "长沙市某路"):
         assert private not in page
+
+
+def test_a_snapshot_page_address_is_read_as_the_url_it_archived(client, archive):
+    from kuaizhao.archive.models import Snapshot
+
+    url = archive.add("快照地址提交")
+    pk = Snapshot.objects.get(page__url=url).pk
+    assert client.post("/takedown/", {**GOOD, "urls": f"http://testserver/snapshot/{pk}/"}).status_code == 302
+    assert TakedownRequest.objects.get().targets == [["url", url]]
+
+
+def test_only_valid_notices_count_against_the_hourly_limit(client, db, settings):
+    settings.TAKEDOWN_PER_HOUR = 1
+    for _ in range(5):  # a claimant correcting typos
+        assert client.post("/takedown/", {**GOOD, "email": "typo"}).status_code == 400
+    assert client.post("/takedown/", GOOD).status_code == 302
+    assert client.post("/takedown/", GOOD).status_code == 429
+
+
+@pytest.mark.parametrize("name", ["!!!", "a." + "b" * 140, "a." + "证" * 95, "../../etc/passwd.pdf"])
+def test_any_attachment_name_is_stored_under_a_name_of_our_own(client, db, settings, tmp_path, name):
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
+    answer = client.post("/takedown/", {**GOOD, "evidence_files": SimpleUploadedFile(name, b"%PDF-1.4 x")})
+    assert answer.status_code == 302
+    stored = TakedownAttachment.objects.get()
+    assert stored.file.read() == b"%PDF-1.4 x" and ".." not in stored.file.name
+    assert [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()] == [tmp_path / "uploads" / stored.file.name]
+
+
+def test_a_body_django_refuses_is_answered_on_the_form(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    answer = client.post("/takedown/", {**GOOD, "statement": "长" * 2000})
+    assert answer.status_code == 413 and "提交的内容太大" in answer.content.decode()
+    assert not TakedownRequest.objects.exists()
+
+
+def test_an_excluded_or_rejected_notice_shows_only_its_site(client, db):
+    client.post("/takedown/", {**GOOD, "urls": "http://hx.example.cn/private/1.htm"})
+    client.post("/takedown/", {**GOOD, "urls": "http://nf.example.cn/rejected/2.htm"})
+    excluded, rejected = TakedownRequest.objects.order_by("pk")
+    requests.approve(excluded, "editor", RuleAction.EXCLUDE, "涉及隐私")
+    requests.reject(rejected, "editor", "材料不足")
+    page = client.get("/transparency/").content.decode()
+    assert excluded.number in page and rejected.number in page
+    assert "/private/1.htm" not in page and "/rejected/2.htm" not in page
+    assert "hx.example.cn/…（具体网址不公开）" in page and "nf.example.cn/…（具体网址不公开）" in page

@@ -105,3 +105,35 @@ def test_a_move_the_state_does_not_allow_is_refused(db, move, state):
 def test_an_unknown_number_is_a_clear_error(db):
     with pytest.raises(requests.RequestError, match="没有编号为 TD-1999-00001"):
         requests.get("td-1999-00001")
+
+
+def test_a_request_is_undone_on_the_request_not_by_lifting_its_rules(archive):
+    from kuaizhao.archive.services import access, take_down
+    from kuaizhao.archive.services import restore as restore_snapshots
+
+    url = archive.add("请求屏蔽的文章")
+    claim = requests.submit(notice(url))
+    requests.approve(claim, "editor", RuleAction.BLOCK, "著作权")
+    snap = Snapshot.objects.get(page__url=url)
+    with pytest.raises(access.RuleError, match=claim.number):
+        restore_snapshots([snap.pk], "editor")
+    with pytest.raises(access.RuleError, match=claim.number):
+        access.lift_rules(list(claim.rules.all()), "editor")
+    assert state_of(url) == {TakedownState.BLOCKED}
+    requests.counter(claim, "editor", "已获授权")
+    requests.restore(claim, "editor", "授权属实")
+    assert state_of(url) == {TakedownState.NONE}
+    take_down([snap.pk], "editor")  # an operator's own rule is theirs to lift
+    assert restore_snapshots([snap.pk], "editor") == [snap.pk]
+
+
+def test_hiding_twice_makes_one_set_of_rules_and_the_451_keeps_operators_notes_private(client, archive):
+    url = archive.add("审核中的文章")
+    claim = requests.submit(notice(url))
+    requests.hide_now(claim, "editor", "内部备注：对方律师电话 13800000000")
+    requests.hide_now(claim, "editor", "再点一次")
+    assert claim.rules.active().count() == 1
+    page = client.get(f"/snapshot/{Snapshot.objects.get(page__url=url).pk}/")
+    body = page.content.decode()
+    assert page.status_code == 451 and "13800000000" not in body and "审核期间暂时屏蔽" in body
+    assert f'#{claim.number}"' not in body, "no link to a log entry that is not there yet"

@@ -13,7 +13,10 @@ named states by services/requests.py only; each move is a TakedownEvent (who, wh
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
@@ -100,31 +103,40 @@ class AccessRule(models.Model):
 
     @staticmethod
     def key_for(scope: str, pattern: str) -> str:
-        """The SURT key (URL) or key prefix (prefix, host) a pattern covers."""
+        """The SURT key (URL, prefix) or host key (host) of a pattern checked by `check_pattern`."""
         if scope == RuleScope.HOST:
-            return host_prefixes(pattern.strip().strip("/").split("://")[-1].split("/")[0])[0][: -len(")/")]
-        key = urlkey(pattern.strip())
-        if scope == RuleScope.PREFIX and pattern.rstrip().endswith("/") and not key.endswith("/"):
-            key += "/"  # …/gn/ covers /gn/… only, not /gnews/
-        return key
+            return host_prefixes(_host_of(pattern))[0][: -len(")/")]
+        return urlkey(pattern.strip())  # folded: http://a.cn/gn/ → cn,a)/gn
 
-    def keys(self) -> list[str]:
-        """Key prefixes (host, prefix) or the one key (URL) matched against `Page.urlkey`."""
+    def matchers(self) -> tuple[list[str], list[str]]:
+        """(keys matched exactly, key prefixes) of the pages it covers (`Page.urlkey`).
+
+        A prefix ending in "/" is a directory: http://a.cn/gn/ covers /gn, /gn/…, /gn?… (SURT
+        keys drop the trailing slash) and not /gnews/; without the slash, any key starting so
+        (…/list?cat=1 covers cat=10 too). A host covers any port and its subdomains."""
+        if self.scope == RuleScope.URL:
+            return [self.key], []
         if self.scope == RuleScope.HOST:
-            return [self.key + ")/", self.key + ":", self.key + ","]  # any port; subdomains (…,news,)
-        return [self.key]
+            return [], [self.key + ")/", self.key + ":", self.key + ","]
+        if self.pattern.rstrip().endswith("/") and not self.key.endswith("/"):
+            return [self.key], [self.key + "/", self.key + "?"]
+        return [], [self.key]
+
+    def match_keys(self) -> list[str]:
+        exact, prefixes = self.matchers()
+        return exact + prefixes
 
     def page_q(self, prefix: str = "") -> Q:
         """The pages it covers, as a condition on `<prefix>urlkey`."""
-        if self.scope == RuleScope.URL:
-            return Q(**{f"{prefix}urlkey": self.key})
-        q = Q()
-        for k in self.keys():
+        exact, prefixes = self.matchers()
+        q = Q(**{f"{prefix}urlkey__in": exact}) if exact else Q(pk__in=[])
+        for k in prefixes:
             q |= Q(**{f"{prefix}urlkey__startswith": k})
         return q
 
     def covers(self, key: str, captured_at: datetime | None) -> bool:
-        hit = key == self.key if self.scope == RuleScope.URL else any(key.startswith(k) for k in self.keys())
+        exact, prefixes = self.matchers()
+        hit = key in exact or any(key.startswith(k) for k in prefixes)
         if not hit or captured_at is None:
             return hit
         return ((self.captured_from is None or captured_at >= self.captured_from)
@@ -135,6 +147,48 @@ class AccessRule(models.Model):
         """The most specific rule covering a capture decides (a URL over a prefix over a host)."""
         rank = {RuleScope.URL: 3, RuleScope.PREFIX: 2, RuleScope.HOST: 1}[RuleScope(self.scope)]
         return rank, len(self.key)
+
+
+def _host_of(pattern: str) -> str:
+    text = pattern.strip()
+    return (urlsplit(text if "://" in text else f"http://{text}").netloc or "").lower()
+
+
+_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
+
+
+def check_pattern(scope: str, pattern: str) -> str:
+    """The pattern, trimmed, if a rule can be made of it; else ValueError saying why (a rule that
+    matches nothing, or more than was asked, is worse than no rule)."""
+    text = pattern.strip()
+    if not text:
+        raise ValueError("网址不能为空")
+    if len(text) > 2000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(f"网址中不能有空格或控制字符：{text[:80]}")
+    try:
+        parts = urlsplit(text if "://" in text else f"http://{text}")
+        port = parts.port  # a port that is no number, or out of range, raises here
+    except ValueError:
+        raise ValueError(f"不是有效的网址：{text[:80]}") from None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"只能是 http 或 https 网址：{text[:80]}")
+    if not _valid_host(host):
+        raise ValueError(f"网站名无效：{text[:80]}")
+    if scope == RuleScope.HOST and (parts.path.strip("/") or parts.query or port in (80, 443)):
+        raise ValueError(f"整个网站只需填写网站名（如 news.example.cn），不含路径或默认端口：{text[:80]}")
+    return text
+
+
+def _valid_host(host: str) -> bool:
+    if host.startswith("[") or ":" in host:  # IPv6 literal (urlsplit strips the brackets)
+        try:
+            ipaddress.IPv6Address(host.strip("[]"))
+            return True
+        except ValueError:
+            return False
+    labels = host.rstrip(".").split(".")
+    return len(labels) >= 2 and all(_LABEL.match(label) for label in labels)
 
 
 class TakedownEvent(models.Model):

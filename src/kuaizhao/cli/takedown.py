@@ -42,8 +42,8 @@ def takedown() -> None:
 
 
 @takedown.command("list")
-@click.option("--state", help="Only requests in this state (received, reviewing, approved, rejected, countered, "
-                              "restored, upheld).")
+@click.option("--state", type=click.Choice(["received", "reviewing", "approved", "rejected", "countered", "restored",
+                                           "upheld"]), help="Only requests in this state.")
 def list_requests(state: str | None) -> None:
     """The takedown requests, newest first."""
     _setup()
@@ -56,7 +56,7 @@ def list_requests(state: str | None) -> None:
     for r in rows[:200]:
         shown += 1
         who = r.organisation or r.name
-        click.echo(f"{r.number}  {r.received_at:%Y-%m-%d %H:%M}  {r.get_state_display():<6}  "
+        click.echo(f"{r.number}  {_local(r.received_at)}  {r.get_state_display():<6}  "
                    f"{r.get_basis_display():<4}  {len(r.targets)} 个网址  {who}")
     if not shown:
         click.echo("no takedown requests" + (f" in state {state}" if state else ""))
@@ -70,7 +70,7 @@ def show(number: str) -> None:
     from ..archive.services import requests
 
     r = _get(number)
-    click.echo(f"{r.number}  {r.get_state_display()}  received {r.received_at:%Y-%m-%d %H:%M}")
+    click.echo(f"{r.number}  {r.get_state_display()}  received {_local(r.received_at)}")
     click.echo(f"claimant: {r.name} <{r.email}> {r.organisation}; {r.address}; {r.get_relationship_display()}")
     click.echo(f"basis: {r.get_basis_display()}; sworn: {'yes' if r.sworn else 'no'}")
     for scope, pattern in r.targets:
@@ -83,7 +83,14 @@ def show(number: str) -> None:
     for rule in requests.rules_of(r):
         click.echo(f"rule #{rule.pk}: {rule}" + (" (lifted)" if rule.lifted_at else ""))
     for e in r.events.all():
-        click.echo(f"  {e.at:%Y-%m-%d %H:%M}  {e.actor}: {e.what}" + (f" — {e.reason}" if e.reason else ""))
+        click.echo(f"  {_local(e.at)}  {e.actor}: {e.what}" + (f" — {e.reason}" if e.reason else ""))
+
+
+def _local(when: datetime) -> str:
+    """A stored time as the site shows it (KUAIZHAO_TIME_ZONE, Beijing time by default)."""
+    from django.utils import timezone
+
+    return f"{timezone.localtime(when):%Y-%m-%d %H:%M}"
 
 
 def _get(number: str) -> Any:
@@ -99,8 +106,12 @@ def _get(number: str) -> Any:
 def _decision(name: str, help_text: str, call: Callable[..., object], reason_required: bool = True,
               with_action: bool = False) -> None:
     @click.argument("number")
-    @click.option("--reason", required=reason_required, default="", help="Why (kept in the request's history).")
+    @click.option("--reason", required=reason_required, default="",
+                  help="Why: kept in the request's history; an approval's or rejection's reason is published "
+                       "(the 451 page, /transparency/).")
     def command(number: str, reason: str, action: str = "block") -> None:
+        if reason_required and not reason.strip():
+            raise click.UsageError("--reason must say why")
         _setup()
         from ..archive.services import access, requests
 
@@ -146,7 +157,7 @@ def rule() -> None:
 @click.option("--action", type=click.Choice(["block", "exclude", "allow"]), default="block", show_default=True)
 @click.option("--from", "captured_from", type=click.DateTime(), help="Only captures made from this time.")
 @click.option("--to", "captured_to", type=click.DateTime(), help="Only captures made until this time.")
-@click.option("--reason", default="", help="Why (shown on the 451 page of a block).")
+@click.option("--reason", default="", help="Why: public, shown on the 451 page of a block.")
 def add(pattern: str, scope: str, action: str, captured_from: datetime | None, captured_to: datetime | None,
         reason: str) -> None:
     """Make a rule; it applies at once to every snapshot it covers, and to later captures."""
@@ -164,6 +175,9 @@ def add(pattern: str, scope: str, action: str, captured_from: datetime | None, c
         raise click.ClickException(str(exc)) from None
     _catch_up()
     click.echo(f"rule #{made.pk}: {made}; {len(changed)} snapshot(s) changed")
+    for allow in access.exceptions_under(made):
+        click.echo(f"note: allow rule #{allow.pk} ({allow.pattern}) still shows what it covers; "
+                   f"`kuaizhao takedown rule lift {allow.pk}` to hide it too", err=True)
 
 
 @rule.command("list")
@@ -193,10 +207,15 @@ def lift(rule_ids: tuple[int, ...], reason: str) -> None:
     from ..archive.access import AccessRule
     from ..archive.services import access
 
-    rules = list(AccessRule.objects.filter(pk__in=rule_ids))
+    rules = list(AccessRule.objects.filter(pk__in=rule_ids).select_related("request"))
     missing = set(rule_ids) - {r.pk for r in rules}
     if missing:
         raise click.ClickException(f"no rule {', '.join(map(str, sorted(missing)))}")
-    changed = access.lift_rules(rules, _actor(), reason)
+    active = [r for r in rules if r.lifted_at is None]
+    try:
+        changed = access.lift_rules(active, _actor(), reason)
+    except access.RuleError as exc:
+        raise click.ClickException(str(exc)) from None
     _catch_up()
-    click.echo(f"lifted {len(rules)} rule(s); {len(changed)} snapshot(s) changed")
+    already = f" ({len(rules) - len(active)} lifted before)" if len(active) < len(rules) else ""
+    click.echo(f"lifted {len(active)} rule(s){already}; {len(changed)} snapshot(s) changed")

@@ -8,6 +8,7 @@ few safe types and sizes), and a sworn-accuracy tick. A hidden field catches for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,9 +16,12 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from ..archive.models import Basis, Relationship, RuleScope
+from ..archive.access import check_pattern
+from ..archive.models import Basis, Relationship, RuleScope, Snapshot
 
 MAX_TARGETS = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and line feed
+_SNAPSHOT_PATH = re.compile(r"^/snapshot/(\d+)(?:/|$)")
 # Evidence files, told by their first bytes (a name or a declared type proves nothing).
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
           (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
@@ -64,9 +68,10 @@ class TakedownForm(forms.Form):
     website = forms.CharField(label="网站（请留空）", required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, own_hosts: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attachments: list[tuple[str, bytes, str]] = []
+        self.own_hosts = {h.lower() for h in own_hosts}  # this site's host names: snapshot addresses
 
     @property
     def is_bot(self) -> bool:
@@ -78,10 +83,46 @@ class TakedownForm(forms.Form):
             raise forms.ValidationError("请至少填写一个网址")
         if len(lines) > MAX_TARGETS:
             raise forms.ValidationError(f"一次最多 {MAX_TARGETS} 个网址，请分几次提交")
-        bad = [line for line in lines if not _is_address(line)]
-        if bad:
-            raise forms.ValidationError(f"这些不是网址：{'、'.join(b[:80] for b in bad[:5])}")
         return lines
+
+    def clean(self) -> dict[str, Any]:
+        """Each URL checked as the rule it would become (its scope decides), and a snapshot page's
+        address of this site read as the original URL it archived (the form's link gives that);
+        control characters dropped from what people typed (they would reach operators' terminals)."""
+        data = super().clean() or {}
+        for name in ("name", "organisation", "address", "statement", "evidence"):
+            if isinstance(data.get(name), str):
+                data[name] = _CONTROL.sub("", data[name])
+        lines, scope = data.get("urls"), data.get("scope")
+        if not lines or not scope:
+            return data
+        checked, bad = [], []
+        for line in lines:
+            try:
+                checked.append(check_pattern(scope, self.own_snapshot(line) or line))
+            except ValueError as exc:
+                bad.append(str(exc))
+            except forms.ValidationError as exc:
+                bad += exc.messages
+        if bad:
+            self.add_error("urls", forms.ValidationError("；".join(bad[:5])))
+        data["urls"] = checked
+        return data
+
+    def own_snapshot(self, line: str) -> str | None:
+        """The original URL of this site's snapshot page at `line`, if it is one."""
+        try:
+            parts = urlsplit(line if "://" in line else f"http://{line}")
+            host = parts.netloc.lower()
+        except ValueError:
+            return None
+        found = _SNAPSHOT_PATH.match(parts.path)
+        if found is None or host not in self.own_hosts:
+            return None
+        url = Snapshot.objects.filter(pk=int(found.group(1))).values_list("page__url", flat=True).first()
+        if url is None:
+            raise forms.ValidationError(f"本站没有这个快照：{line[:80]}")
+        return url
 
     def clean_evidence_files(self) -> list[UploadedFile[Any]]:
         files: list[UploadedFile[Any]] = self.cleaned_data.get("evidence_files") or []
@@ -97,13 +138,6 @@ class TakedownForm(forms.Form):
                 raise forms.ValidationError(f"{f.name} 不是 PDF、图片或纯文本文件")
             self.attachments.append((_safe_name(f.name or "附件"), content, kind))
         return files
-
-
-def _is_address(line: str) -> bool:
-    if len(line) > 2000 or any(c.isspace() for c in line):
-        return False
-    parts = urlsplit(line if "://" in line else f"http://{line}")
-    return parts.scheme in ("http", "https") and "." in (parts.hostname or "")
 
 
 def _kind(content: bytes) -> str | None:

@@ -49,11 +49,17 @@ def _rule(key: str, captured_at: datetime) -> AccessRule | None:
 
 
 def response(request: HttpRequest, blocked: Blocked) -> HttpResponse:
+    """The 451 page: a decided request's number, date and public reason; for a notice still under
+    review, only that it is (an operator's working notes are never shown); for an operator's own
+    rule, its reason, which the rule form says is public."""
     rule = blocked.rule
     claim = rule.request if rule is not None else None
+    decided = claim is not None and claim.decided_at is not None and not (rule and rule.provisional)
     answer = render(request, "tombstone.html", {
-        "url": blocked.url, "rule": rule, "claim": claim,
-        "decided": (claim.decided_at if claim and claim.decided_at else rule.created_at if rule else None),
+        "url": blocked.url, "claim": claim, "decided": decided, "logged": claim is not None and decided,
+        "when": claim.decided_at if decided and claim else (rule.created_at if rule and claim is None else None),
+        "reason": (claim.public_reason if decided and claim else
+                   "相关删除通知正在审核，审核期间暂时屏蔽" if claim else (rule.reason if rule else "")),
     }, status=451)
     answer["Link"] = f'<{request.build_absolute_uri(links.path("web:transparency"))}>; rel="blocked-by"'
     return answer

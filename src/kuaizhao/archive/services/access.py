@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..access import AccessRule, TakedownEvent, TakedownRequest
+from ..access import AccessRule, TakedownEvent, TakedownRequest, check_pattern
 from ..models import Page, PageStatus, RuleAction, RuleScope, Snapshot, TakedownState
 from .changes import log_index_changes
 
@@ -61,14 +61,16 @@ def add_rule(scope: str, pattern: str, action: str, actor: str, *, reason: str =
              captured_from: datetime | None = None, captured_to: datetime | None = None,
              request: TakedownRequest | None = None, provisional: bool = False) -> tuple[AccessRule, list[int]]:
     """Make a rule and apply it; returns it and the ids of the snapshots whose state changed."""
-    pattern = pattern.strip()
-    if not pattern:
-        raise RuleError("网址不能为空")
     if scope not in RuleScope.values or action not in RuleAction.values:
         raise RuleError(f"未知的范围或处理方式：{scope} / {action}")
+    try:
+        pattern = check_pattern(scope, pattern)
+    except ValueError as exc:
+        raise RuleError(str(exc)) from None
     if captured_from and captured_to and captured_to < captured_from:
         raise RuleError("抓取时间的止不能早于起")
     with transaction.atomic():
+        lock_rules()
         rule = AccessRule.objects.create(
             scope=scope, pattern=pattern[:2000], key=AccessRule.key_for(scope, pattern)[:2000], action=action,
             captured_from=captured_from, captured_to=captured_to, request=request, provisional=provisional,
@@ -79,12 +81,20 @@ def add_rule(scope: str, pattern: str, action: str, actor: str, *, reason: str =
     return rule, changed
 
 
-def lift_rules(rules: Iterable[AccessRule], actor: str, reason: str = "") -> list[int]:
-    """Lift rules (kept, with who lifted them and when); returns the snapshots whose state changed."""
+def lift_rules(rules: Iterable[AccessRule], actor: str, reason: str = "", for_request: bool = False) -> list[int]:
+    """Lift rules (kept, with who lifted them and when); returns the snapshots whose state changed.
+
+    A rule made by a takedown request is lifted through that request (restore, reject), so that
+    the request never says it is in force when it is not: `for_request` is that path."""
     rules = [r for r in rules if r.lifted_at is None]
+    owned = [r for r in rules if r.request_id is not None]
+    if owned and not for_request:
+        numbers = "、".join(sorted({r.request.number for r in owned if r.request}))
+        raise RuleError(f"规则 #{owned[0].pk} 由删除请求 {numbers} 设立：请在该请求上处理（恢复或驳回）")
     if not rules:
         return []
     with transaction.atomic():
+        lock_rules()
         now = timezone.now()
         covered = Q()
         for rule in rules:
@@ -112,6 +122,30 @@ def refresh(pages: Q) -> list[int]:
     changed = sorted(pk for ids in moves.values() for pk in ids)
     log_index_changes(changed)
     return changed
+
+
+def exceptions_under(rule: AccessRule) -> list[AccessRule]:
+    """Allow rules in force that are more specific than this block or exclude rule and inside it:
+    they still show what they cover (an operator's earlier restore), which the maker should know."""
+    if rule.action == RuleAction.ALLOW:
+        return []
+    return [a for a in AccessRule.objects.active().filter(action=RuleAction.ALLOW)
+            if a.specificity > rule.specificity and any(rule.covers(k.rstrip("/?"), None) or rule.covers(k, None)
+                                                        for k in a.match_keys())]
+
+
+# Rules and stored captures take turns on PostgreSQL: a batch reads the rules, then creates its
+# snapshots; a rule made in between would miss them (its refresh cannot see rows not yet
+# committed) and leave a new version of a taken-down page public. A batch holds the lock shared,
+# a rule change exclusively, both to the end of their transaction. SQLite serialises writers.
+_LOCK_KEY = 0x6B7A_7275  # "kzru"
+
+
+def lock_rules(shared: bool = False) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}(%s)", [_LOCK_KEY])
 
 
 def rules_in_force() -> list[AccessRule]:

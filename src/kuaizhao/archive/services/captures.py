@@ -62,6 +62,8 @@ def store_captures(items: Sequence[CapturedPage]) -> list[CaptureOutcome]:
                 new_hashes[page.pk] = item.article.content_hash
                 pending.append((item, page, capture))
         Capture.objects.bulk_create(captures)
+        if pending:
+            access.lock_rules(shared=True)  # no rule changes between reading the rules and committing
         rules = access.rules_in_force() if pending else []
         snapshots = [_snapshot(item, page, capture, sources, categories) for item, page, capture in pending]
         access.stamp_new(((s, page.urlkey) for s, (_, page, _) in zip(snapshots, pending, strict=True)), rules)

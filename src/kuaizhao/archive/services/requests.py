@@ -12,6 +12,7 @@ call these functions and nothing else changes a request's state.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -81,7 +82,9 @@ def submit(notice: Notice) -> TakedownRequest:
         for name, content, content_type in notice.attachments:
             attachment = TakedownAttachment(request=request, name=name[:200], size=len(content),
                                             content_type=content_type[:100])
-            attachment.file.save(name, ContentFile(content), save=True)
+            # Stored under a name of our own (the claimant's may be anything); shown as theirs.
+            suffix = "".join(c for c in name.rsplit(".", 1)[-1][:8] if c.isalnum()) if "." in name else ""
+            attachment.file.save(uuid.uuid4().hex + (f".{suffix}" if suffix else ""), ContentFile(content), save=True)
         TakedownEvent.objects.create(request=request, what="收到请求", to_state=S.RECEIVED, actor="claimant")
     return request
 
@@ -110,6 +113,8 @@ def review(request: TakedownRequest, actor: str, reason: str = "") -> TakedownRe
 def hide_now(request: TakedownRequest, actor: str, reason: str = "") -> list[int]:
     """Hide what the request names at once, while it is reviewed; returns the snapshots hidden."""
     _check(request, "hide_now")
+    if request.rules.active().exists():
+        return []  # hidden already
     with transaction.atomic():
         changed = _rules_for(request, RuleAction.BLOCK, actor, reason or "审核期间临时隐藏", provisional=True)
         TakedownEvent.objects.create(request=request, what="审核期间临时隐藏", from_state=request.state,
@@ -130,7 +135,7 @@ def approve(request: TakedownRequest, actor: str, action: str = RuleAction.BLOCK
             request.targets = [list(t) for t in targets]
         request.action, request.public_reason = action, reason[:300]
         changed = _rules_for(request, action, actor, reason)
-        changed += lift_rules(provisional, actor, "由批准后的规则取代")
+        changed += lift_rules(provisional, actor, "由批准后的规则取代", for_request=True)
         _move(request, "approve", S.APPROVED, actor, reason, decided=True)
     return sorted(set(changed))
 
@@ -138,7 +143,7 @@ def approve(request: TakedownRequest, actor: str, action: str = RuleAction.BLOCK
 def reject(request: TakedownRequest, actor: str, reason: str) -> list[int]:
     _check(request, "reject")
     with transaction.atomic():
-        changed = lift_rules(request.rules.active(), actor, "请求被驳回")
+        changed = lift_rules(request.rules.active(), actor, "请求被驳回", for_request=True)
         request.public_reason = reason[:300]
         _move(request, "reject", S.REJECTED, actor, reason, decided=True)
     return changed
@@ -154,7 +159,7 @@ def restore(request: TakedownRequest, actor: str, reason: str) -> list[int]:
     """Lift the request's rules: everything it hid is shown again."""
     _check(request, "restore")
     with transaction.atomic():
-        changed = lift_rules(request.rules.active(), actor, reason)
+        changed = lift_rules(request.rules.active(), actor, reason, for_request=True)
         _move(request, "restore", S.RESTORED, actor, reason, decided=True)
     return changed
 
@@ -182,8 +187,10 @@ def _check(request: TakedownRequest, move: str) -> None:
 
 def _move(request: TakedownRequest, move: str, to: S, actor: str, reason: str,
           decided: bool = False) -> TakedownRequest:
-    _check(request, move)
     with transaction.atomic():
+        # The state as stored, locked: two operators deciding at once cannot both move it.
+        request.state = TakedownRequest.objects.select_for_update().values_list("state", flat=True).get(pk=request.pk)
+        _check(request, move)
         was = request.state
         request.state = to
         if decided:

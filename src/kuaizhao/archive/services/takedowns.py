@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ..access import AccessRule
 from ..models import ChangeKind, Page, RuleAction, RuleScope, Snapshot, TakedownState
-from .access import add_rule, deciding, lift_rules
+from .access import RuleError, add_rule, deciding, lift_rules
 from .versions import Seen
 
 
@@ -40,8 +40,14 @@ def restore(snapshot_ids: Iterable[int], actor: str = "operator", reason: str = 
     """Show the pages of these snapshots again: their own URL rules are lifted, and a broader
     rule still covering them gets an allow exception; returns the ids shown again."""
     changed: list[int] = []
-    for url, key in Page.objects.filter(snapshots__pk__in=list(snapshot_ids)).distinct().values_list("url", "urlkey"):
-        own = AccessRule.objects.active().filter(scope=RuleScope.URL, key=key).exclude(action=RuleAction.ALLOW)
+    pages = list(Page.objects.filter(snapshots__pk__in=list(snapshot_ids)).distinct().values_list("url", "urlkey"))
+    for _, key in pages:  # refused before anything changes: a request's decision is undone on the request
+        rule = deciding(AccessRule.objects.active().filter(request__isnull=False), key, None)
+        if rule is not None and rule.action != RuleAction.ALLOW and rule.request is not None:
+            raise RuleError(f"这个网址由删除请求 {rule.request.number} 屏蔽：请在该请求上处理（恢复）")
+    for url, key in pages:
+        own = (AccessRule.objects.active().filter(scope=RuleScope.URL, key=key, request__isnull=True)
+               .exclude(action=RuleAction.ALLOW))
         changed += lift_rules(own, actor, reason)
         rule = deciding(AccessRule.objects.active(), key, None)
         if rule is not None and rule.action != RuleAction.ALLOW:

@@ -141,7 +141,11 @@ class SnapshotAdmin(ReadOnlyAdmin):
         """Take down or restore through the service (as `kuaizhao takedown` does), then bring the
         search index up to date so that search totals and facets follow at once."""
         actor = request.user.get_username()
-        changed = services.restore(ids, actor) if restore else services.take_down(ids, actor)
+        try:
+            changed = services.restore(ids, actor) if restore else services.take_down(ids, actor)
+        except services.access.RuleError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         # Imported here: Django's admin autodiscovery imports this module in every process that
         # sets Django up, the crawler's too, which would then load tantivy, rjieba and numpy.
         from ...search import sync

@@ -10,7 +10,7 @@ or deleted: the record of what was hidden, when and why, is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from ...archive.access import AccessRule, TakedownAttachment, TakedownEvent, TakedownRequest
+from ...archive.access import AccessRule, TakedownAttachment, TakedownEvent, TakedownRequest, check_pattern
 from ...archive.models import RequestState, RuleAction, RuleScope
 from ...archive.services import access, requests
 from .readonly import ReadOnlyAdmin
@@ -159,10 +159,12 @@ class TakedownRequestAdmin(ReadOnlyAdmin):
                 raise PermissionDenied
             claim = get_object_or_404(TakedownRequest, pk=pk)
             form = DecisionForm(request.POST)
-            if form.is_valid():
-                self._apply(request, claim, form.cleaned_data["move"], form.cleaned_data["reason"])
-            else:
+            if not form.is_valid():
                 self.message_user(request, "请选择处理方式", messages.ERROR)
+            elif form.cleaned_data["move"] not in ("review", "hide_now") and not form.cleaned_data["reason"].strip():
+                self.message_user(request, "请写明原因（批准、驳回、反通知、恢复和维持删除都需要）", messages.ERROR)
+            else:
+                self._apply(request, claim, form.cleaned_data["move"], form.cleaned_data["reason"])
             return HttpResponseRedirect(reverse("admin:archive_takedownrequest_change", args=[pk]))
 
         return decide
@@ -184,6 +186,20 @@ class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AccessRule
         fields = ("scope", "pattern", "action", "captured_from", "captured_to", "reason")
+        help_texts: ClassVar[dict[str, str]] = {"reason": "公开：屏蔽时显示在 451 页面上"}
+
+    def clean(self) -> dict[str, Any]:
+        """The checks the service makes, as field errors on the form rather than a refusal."""
+        data = super().clean() or {}
+        start, end = data.get("captured_from"), data.get("captured_to")
+        if start and end and end < start:
+            self.add_error("captured_to", "抓取时间的止不能早于起")
+        if data.get("pattern") and data.get("scope"):
+            try:
+                data["pattern"] = check_pattern(data["scope"], data["pattern"])
+            except ValueError as exc:
+                self.add_error("pattern", str(exc))
+        return data
 
 
 @admin.register(AccessRule)
@@ -221,10 +237,17 @@ class AccessRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         obj.pk, obj.key, obj.created_by, obj.created_at = rule.pk, rule.key, rule.created_by, rule.created_at
         _catch_up()
         self.message_user(request, f"规则已生效，{len(changed)} 条快照的显示状态随之改变", messages.SUCCESS)
+        for allow in access.exceptions_under(rule):
+            self.message_user(request, f"注意：允许规则 #{allow.pk}（{allow.pattern}）仍然显示它覆盖的页面；"
+                                       "如需一并屏蔽，请撤销它", messages.WARNING)
 
     @admin.action(description="撤销规则")
     def lift(self, request: HttpRequest, queryset: QuerySet[AccessRule]) -> None:
-        changed = access.lift_rules(list(queryset.filter(lifted_at__isnull=True)), request.user.get_username(),
-                                    "在管理后台撤销")
+        try:
+            changed = access.lift_rules(list(queryset.filter(lifted_at__isnull=True)), request.user.get_username(),
+                                        "在管理后台撤销")
+        except access.RuleError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         _catch_up()
         self.message_user(request, f"已撤销，{len(changed)} 条快照的显示状态随之改变", messages.SUCCESS)
