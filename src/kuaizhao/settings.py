@@ -202,6 +202,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kuaizhao.web.headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy on every answer
     # Pages are mostly Chinese text and compress ~4:1. Django masks CSRF tokens and pads gzip
     # output against BREACH, and public pages carry no secrets.
     "django.middleware.gzip.GZipMiddleware",

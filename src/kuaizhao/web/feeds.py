@@ -26,7 +26,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from ..archive.models import Category, Snapshot, Source
 from ..exceptions import QueryError, SearchUnavailable
 from ..search import service as search_service
-from . import links, listings
+from . import images, links, listings
 
 
 class _Rss(feedgenerator.Rss201rev2Feed):
@@ -98,7 +98,7 @@ class SnapshotFeed(Feed):  # type: ignore[type-arg]  # generic in the stubs only
         if settings.FEED_FULL_TEXT:
             # The sanitised article HTML (what the snapshot page shows), plus where it came from.
             credit = f'<p>原文：<a href="{escape(item.page.url)}">{escape(item.page.url)}</a></p>'
-            extra["content"] = item.html + credit
+            extra["content"] = images.local_only(item.html) + credit
         return extra
 
     def _listing(self, **within: object) -> list[Snapshot]:

@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import links
+from . import images, links
 
 _FORMATS = {
     "year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S",
@@ -60,5 +60,6 @@ def environment(**options: Any) -> jinja2.Environment:
     options.setdefault("keep_trailing_newline", True)
     env = jinja2.Environment(**options)  # noqa: S701 (Django's Jinja2 backend passes autoescape=True)
     env.globals.update(path=links.path, static=static)
-    env.filters.update(page_time=page_time, iso_time=iso_time, provenance=provenance, truncatechars=truncatechars)
+    env.filters.update(page_time=page_time, iso_time=iso_time, provenance=provenance, truncatechars=truncatechars,
+                       local_images=images.local_only)
     return env
