@@ -277,7 +277,14 @@ SESSION_COOKIE_HTTPONLY = True
 # Strict-Transport-Security on https answers, in seconds (a year by default with an https public URL).
 SECURE_HSTS_SECONDS = int(_env("KUAIZHAO_HSTS_SECONDS", "31536000" if HTTPS else "0",
                                "31536000 with an https KUAIZHAO_PUBLIC_URL, else 0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other services under the same domain are not ours to bind
+# HSTS for subdomains too, and a request to be preloaded: only when every subdomain is on https.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KUAIZHAO_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _flag("KUAIZHAO_HSTS_PRELOAD", False)
+# Redirect plain-HTTP requests to https (behind a proxy: one that sets X-Forwarded-Proto).
+SECURE_SSL_REDIRECT = _flag("KUAIZHAO_SSL_REDIRECT", False)
+# The raw capture is framed by our own snapshot page (X-Frame-Options SAMEORIGIN, CSP
+# frame-ancestors 'self'), which Django's deployment check would have be DENY.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 # Operators mailed the traceback of every server error, comma-separated (empty: the log only).
 ADMINS = [(a.strip(), a.strip()) for a in _env("KUAIZHAO_ADMINS", "").split(",") if a.strip()]

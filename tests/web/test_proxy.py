@@ -54,3 +54,19 @@ def test_without_the_proxy_setting_the_scheme_header_is_not_believed(tmp_path):
     the public origin is trusted for forms either way."""
     out = _run(tmp_path, KUAIZHAO_BEHIND_PROXY="0")
     assert "login 302 /admin/" in out and "hsts None" in out
+
+
+def test_the_documented_production_settings_pass_the_deployment_check(tmp_path):
+    """docs/deployment.md's production settings: `kuaizhao manage check --deploy` finds nothing."""
+    doc = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    block = doc.split("**Production settings.**", 1)[1].split("```", 2)[1]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("KUAIZHAO_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    for line in block.splitlines():
+        name, _, value = line.split("#", 1)[0].strip().partition("=")
+        if name:
+            env[name] = value if "…" not in value else "a-random-secret-key-" + "x" * 40
+    env["KUAIZHAO_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "kuaizhao"), "manage", "check", "--deploy"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "no issues" in done.stdout + done.stderr, done.stdout + done.stderr
