@@ -84,7 +84,10 @@ def _records(path: Path) -> Iterator[tuple[int, ArcWarcRecord | _Bad]]:
                     why = f"truncated: the last {size - expected} bytes are not a whole record"
                     yield expected, _Bad(expected, why)
                 return
-            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError) as e:
+            # warcio also fails with AttributeError / TypeError / IndexError on some damaged headers
+            # (found by tests/test_properties.py): those are unreadable records too.
+            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, AttributeError, TypeError,
+                    IndexError) as e:
                 yield expected, _Bad(expected, _reason(e))
                 nxt = _next_boundary(f, expected + 1, GZIP_MAGIC if gz else b"\n" + WARC_MAGIC)
                 if nxt is None:
