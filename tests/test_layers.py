@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "kuaizhao"
 
 # Lowest first. A top-level name is a folder (package) or a module of kuaizhao/.
 LAYERS = [
-    {"exceptions", "settings", "fold", "schedule", "limits"},  # leaves: need nothing of Kuaizhao
+    {"exceptions", "settings", "fold", "schedule", "limits", "netguard"},  # leaves: need nothing of Kuaizhao
     {"extract"},  # pure: bytes + url + headers -> Article
     {"sources", "evaluate"},  # sources.toml; scoring extraction against gold
     {"archive"},  # models, the gate, the services, ingest, WARC
