@@ -89,7 +89,9 @@ def _records(path: Path) -> Iterator[tuple[int, ArcWarcRecord | _Bad]]:
             except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, AttributeError, TypeError,
                     IndexError) as e:
                 yield expected, _Bad(expected, _reason(e))
-                nxt = _next_boundary(f, expected + 1, GZIP_MAGIC if gz else b"\n" + WARC_MAGIC)
+                # Search on from past both where this pass started and the last good record, so a
+                # reader that reports an offset behind us cannot send us round the same bytes.
+                nxt = _next_boundary(f, max(expected, start) + 1, GZIP_MAGIC if gz else b"\n" + WARC_MAGIC)
                 if nxt is None:
                     return
                 start = nxt + (0 if gz else 1)
