@@ -113,8 +113,9 @@ def build(records: list[dict], edited: int, seed: int) -> list[int]:
           f"{time.perf_counter() - start:.0f} s; rebuilding the search index", flush=True)
     report = rebuild.reindex()
     print(f"  indexed {report.documents} snapshots in {report.seconds:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE") if connection.vendor == "sqlite" else None
+    if connection.vendor == "sqlite":  # fresh statistics for the planner, as a long-lived archive has
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return list(Page.objects.filter(url__in=[records[i]["url"] for i in edits]).values_list("pk", flat=True))
 
 

@@ -22,6 +22,11 @@ def _env(name: str, default: str, shown: str | None = None) -> str:
     return os.environ.get(name, default)
 
 
+def _list(name: str, default: str = "") -> list[str]:
+    """A comma-separated setting, blanks dropped."""
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
 def _flag(name: str, default: bool) -> bool:
     value = _env(name, "1" if default else "0").strip().lower()
     return value not in ("0", "false", "no", "off", "")
@@ -61,7 +66,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # The address readers use; crawler User-Agent and feeds link back to it.
 PUBLIC_URL = _env("KUAIZHAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Host names the site answers to (comma-separated).
-ALLOWED_HOSTS = [h.strip() for h in _env("KUAIZHAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = _list("KUAIZHAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 # Django debug pages; never on in production.
 DEBUG = _flag("KUAIZHAO_DEBUG", False)
 # Display time zone; stored times are UTC.
@@ -172,18 +177,16 @@ TAKEDOWN_PER_HOUR = int(_env("KUAIZHAO_TAKEDOWN_PER_HOUR", "5"))
 TAKEDOWN_MAX_FILES = int(_env("KUAIZHAO_TAKEDOWN_MAX_FILES", "5"))
 TAKEDOWN_MAX_FILE_MB = float(_env("KUAIZHAO_TAKEDOWN_MAX_FILE_MB", "5"))
 # Operators told of every new notice, comma-separated addresses (empty: nobody is mailed).
-TAKEDOWN_NOTIFY = [a.strip() for a in _env("KUAIZHAO_TAKEDOWN_NOTIFY", "").split(",") if a.strip()]
+TAKEDOWN_NOTIFY = _list("KUAIZHAO_TAKEDOWN_NOTIFY")
 # Attachments are kept here, never served publicly (operators open them in the admin).
 MEDIA_ROOT = str(Path(_env("KUAIZHAO_UPLOAD_DIR", str(DATA_DIR / "uploads"), "<KUAIZHAO_DATA_DIR>/uploads")).resolve())
-# Mail (takedown receipts, operators' notices): SMTP when a host is set, else printed to the
-# console (Django's console backend), so a fresh install works without a mail server.
+# Mail: SMTP when a host is set, else printed to the console (a fresh install needs no server).
 EMAIL_HOST = _env("KUAIZHAO_SMTP_HOST", "")
 EMAIL_PORT = int(_env("KUAIZHAO_SMTP_PORT", "25"))
 EMAIL_HOST_USER = _env("KUAIZHAO_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = _env("KUAIZHAO_SMTP_PASSWORD", "", "(empty)")
 EMAIL_USE_TLS = _flag("KUAIZHAO_SMTP_TLS", False)
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = f"django.core.mail.backends.{'smtp' if EMAIL_HOST else 'console'}.EmailBackend"
 DEFAULT_FROM_EMAIL = _env("KUAIZHAO_MAIL_FROM", "kuaizhao@localhost")
 
 # --- Django -----------------------------------------------------------------------------------
@@ -259,21 +262,16 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Behind a proxy that terminates TLS: the request's scheme comes from the proxy's header (Django
-# trusts it only when told to, as a client could send it too), the public origin is trusted for
-# CSRF (the admin's login form), and cookies and HSTS follow the public URL's scheme.
+# Behind a TLS proxy the scheme comes from its header (trusted only when told to: a client could
+# send it too); the public origin is trusted for CSRF; cookies and HSTS follow its scheme.
 _PUBLIC = urlsplit(PUBLIC_URL)
 HTTPS = _PUBLIC.scheme == "https"
-# The header the proxy states the scheme in (with KUAIZHAO_BEHIND_PROXY only).
 PROXY_SCHEME_HEADER = _env("KUAIZHAO_PROXY_SCHEME_HEADER", "X-Forwarded-Proto")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SCHEME_HEADER.upper().replace("-", "_"), "https")
-# Origins allowed to POST (the admin, the takedown form) besides the request's own: the public URL's
-# and any listed, comma-separated, with their scheme (https://kuaizhao.example).
-CSRF_TRUSTED_ORIGINS = [f"{_PUBLIC.scheme}://{_PUBLIC.netloc}"] + [
-    o.strip() for o in _env("KUAIZHAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Origins allowed to post forms besides the request's own: the public URL's, and any listed.
+CSRF_TRUSTED_ORIGINS = [f"{_PUBLIC.scheme}://{_PUBLIC.netloc}", *_list("KUAIZHAO_CSRF_TRUSTED_ORIGINS")]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SESSION_COOKIE_HTTPONLY = True
 # Strict-Transport-Security on https answers, in seconds (a year by default with an https public URL).
 SECURE_HSTS_SECONDS = int(_env("KUAIZHAO_HSTS_SECONDS", "31536000" if HTTPS else "0",
                                "31536000 with an https KUAIZHAO_PUBLIC_URL, else 0"))
@@ -282,14 +280,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KUAIZHAO_HSTS_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = _flag("KUAIZHAO_HSTS_PRELOAD", False)
 # Redirect plain-HTTP requests to https (behind a proxy: one that sets X-Forwarded-Proto).
 SECURE_SSL_REDIRECT = _flag("KUAIZHAO_SSL_REDIRECT", False)
-# The raw capture is framed by our own snapshot page (X-Frame-Options SAMEORIGIN, CSP
-# frame-ancestors 'self'), which Django's deployment check would have be DENY.
+# X-Frame-Options stays SAMEORIGIN (our snapshot page frames the raw capture), not the check's DENY.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 # Operators mailed the traceback of every server error, comma-separated (empty: the log only).
-ADMINS = [(a.strip(), a.strip()) for a in _env("KUAIZHAO_ADMINS", "").split(",") if a.strip()]
-# Server errors (a view's traceback) reach stderr, and so the service's log, whatever DEBUG says:
-# Django's own console handler only speaks with DEBUG on. Operators in ADMINS get them by mail.
+ADMINS = [(a, a) for a in _list("KUAIZHAO_ADMINS")]
+# Tracebacks reach stderr whatever DEBUG says (Django's console handler needs DEBUG), ADMINS by mail.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,8 +18,6 @@ _LOADS = re.compile(r'<(?:img|script|link|iframe|source|video|audio|embed|object
 
 def test_every_page_has_a_strict_csp_and_loads_nothing_from_elsewhere(client, archive, settings, tmp_path):
     settings.INDEX_DIR = tmp_path / "index"
-    from kuaizhao.extract.article import Article  # noqa: F401 (the archive fixture builds Articles)
-
     url = archive.add("有图片的新闻", text=TEXT + "\n第二段正文，记者在现场拍到了照片。")
     snap = Snapshot.objects.get(page__url=url)
     Snapshot.objects.filter(pk=snap.pk).update(

@@ -16,6 +16,7 @@ from django.shortcuts import render
 
 from ..archive.access import AccessRule
 from ..archive.models import Snapshot
+from ..archive.querysets import SnapshotQuerySet
 from ..archive.services.access import deciding
 from . import links
 
@@ -37,8 +38,8 @@ def check_capture(capture_id: int) -> None:
     _check(Snapshot.objects.tombstoned().filter(capture=capture_id))
 
 
-def _check(qs: object) -> None:
-    row = qs.values_list("page__url", "page__urlkey", "captured_at").first()  # type: ignore[attr-defined]
+def _check(qs: SnapshotQuerySet) -> None:
+    row = qs.values_list("page__url", "page__urlkey", "captured_at").first()
     if row is not None:
         url, key, captured_at = row
         raise Blocked(url, _rule(key, captured_at))

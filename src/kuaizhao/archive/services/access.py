@@ -130,8 +130,7 @@ def exceptions_under(rule: AccessRule) -> list[AccessRule]:
     if rule.action == RuleAction.ALLOW:
         return []
     return [a for a in AccessRule.objects.active().filter(action=RuleAction.ALLOW)
-            if a.specificity > rule.specificity and any(rule.covers(k.rstrip("/?"), None) or rule.covers(k, None)
-                                                        for k in a.match_keys())]
+            if a.specificity > rule.specificity and rule.covers(a.match_keys()[0], None)]
 
 
 # Rules and stored captures take turns on PostgreSQL: a batch reads the rules, then creates its
